@@ -1,0 +1,1 @@
+"""Users, organizations, roles and the regions a role covers."""

@@ -1,0 +1,21 @@
+"""Activate the signed-in user's own interface language."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class UserLanguageMiddleware:
+    """After authentication, switch to the language the user chose (stored on their account)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            if user.language in dict(settings.LANGUAGES):
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -1,0 +1,1 @@
+"""Shared kernel: base model, audit trail, access primitives, money and working-day helpers, periodic jobs."""

@@ -1,0 +1,42 @@
+"""Form pieces shared by the domain apps: an edit form that carries the record's version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form with a hidden ``version``: the version the user started editing from.
+
+    The view passes it to the service, which refuses the save if the record changed meanwhile.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, max_length=500,
+        help_text=_("Optional; kept in the record's history."),
+    )
+
+    def __init__(self, *args: Any, editable_fields: tuple[str, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        if editable_fields is not None:
+            for name in list(self.fields):
+                if name not in editable_fields and name not in {"version", "reason"}:
+                    del self.fields[name]
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned values of the model fields on the form."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in {"version", "reason"}}
+
+
+def paginate(request, queryset, per_page: int = 50):
+    """The requested page of ``queryset`` (the last page when the number is too high)."""
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))

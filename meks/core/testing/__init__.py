@@ -1,0 +1,1 @@
+"""Test helpers used across the domains: gates for real services, the permission matrix, factories."""

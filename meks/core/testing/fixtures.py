@@ -1,0 +1,28 @@
+"""pytest fixtures: the demo accounts (one per role) built through the real services."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data set built in the test database; returns a mapping username -> user."""
+    from meks.accounts.models import User
+    from meks.demo.builder import build_demo
+
+    build_demo()
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def client_for(client, demo):
+    """A function giving a test client signed in as the named demo account."""
+    from django.test import Client
+
+    def make(username: str) -> Client:
+        signed_in = Client()
+        signed_in.force_login(demo[username])
+        return signed_in
+
+    return make

@@ -1,0 +1,40 @@
+"""Gates for tests that need a real service: under CI a missing service fails the test, elsewhere it skips
+with the reason shown.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM_PATH = os.environ.get("MEKS_CHROMIUM", "/usr/bin/chromium")
+
+
+def in_ci() -> bool:
+    """True when the CI environment variable is set (as CI runs do)."""
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def unavailable(reason: str) -> None:
+    """Fail under CI, skip elsewhere, always saying why."""
+    if in_ci():
+        pytest.fail(f"required service unavailable under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_postgres() -> None:
+    """The test database must be PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL: run with DATABASE_URL=postgres://... (the CI run does)")
+
+
+def require_chromium() -> str:
+    """The system Chromium must be installed; returns its path."""
+    path = CHROMIUM_PATH if os.path.exists(CHROMIUM_PATH) else shutil.which("chromium")
+    if not path:
+        unavailable(f"needs Chromium at {CHROMIUM_PATH} (apt-get install chromium)")
+    return path

@@ -1,0 +1,1 @@
+"""The deterministic demo data set (fixed seed), also generated at larger scale for benchmarks."""
