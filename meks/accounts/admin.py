@@ -24,7 +24,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ("username", "last_name", "first_name", "organization", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "organization__kind")
     search_fields = ("username", "last_name", "first_name", "email")
@@ -33,3 +33,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Platform"), {"fields": ("middle_name", "organization", "position", "phone", "language")}),
     )
     inlines = [RoleAssignmentInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: their names stay on every change they made.
+        return False

@@ -28,3 +28,13 @@ class AccountsConfig(AppConfig):
         )
         register(NavItem("admin", _("Back office"), "admin:index", order=200, staff_only=True))
         register_tiles("organizations", organization_tiles, order=85)
+
+        from django.contrib.auth.models import update_last_login
+        from django.contrib.auth.signals import user_logged_in
+
+        from .signals import record_last_login
+
+        # Log-ins are recorded by django-axes; a plain UPDATE of last_login keeps them out of the
+        # account's history of changes.
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(record_last_login, dispatch_uid="meks_record_last_login")

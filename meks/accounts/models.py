@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.utils.translation import gettext_lazy as _
 
 from meks.core.access import NATIONAL_ROLES, REGIONAL_ROLES, Role, Scope
@@ -56,6 +57,8 @@ class User(AbstractUser):
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(_("interface language"), max_length=5, choices=Language.choices, default=Language.RU)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -20,7 +20,7 @@ from meks.territory.models import Region
 from meks.territory.services import settlement_create
 
 from .accounts import DEMO_ACCOUNTS, demo_password
-from .reference import CENTRE_KK, MONOTOWN_KK, VILLAGES
+from .reference import MONOTOWN_KK, VILLAGES
 
 SEED = 20250729  # the day the national project's law came into force
 DATA_DIR = Path(__file__).resolve().parent.parent / "territory" / "data"
@@ -47,7 +47,7 @@ def build_territory(rng: random.Random) -> None:
         if region.kind == "oblast" and population:
             population = int(population * rng.uniform(0.25, 0.45))
         settlement_create(
-            actor=None, region=region, kato=f"{kato}1000001", kind=kind, name_ru=region.centre_ru, name_kk=CENTRE_KK.get(kato, region.centre_ru),
+            actor=None, region=region, kato=f"{kato}1000001", kind=kind, name_ru=region.centre_ru, name_kk=region.centre_kk or region.centre_ru,
             name_en=region.centre_en, is_regional_centre=True,
             population=population,
             reason="demo data",

@@ -1,13 +1,8 @@
-"""Names the demo data set needs beyond the reference CSV files: Kazakh names of regional centres and
-monotowns, and common village names. Village names and their KATO codes are DEMO ASSUMPTIONS.
-"""
+"""Names the demo data set needs beyond the reference CSV files.
 
-CENTRE_KK = {
-    "10": "Семей", "11": "Көкшетау", "15": "Ақтөбе", "19": "Қонаев", "23": "Атырау", "27": "Орал",
-    "31": "Тараз", "33": "Талдықорған", "35": "Қарағанды", "39": "Қостанай", "43": "Қызылорда",
-    "47": "Ақтау", "55": "Павлодар", "59": "Петропавл", "61": "Түркістан", "62": "Жезқазған",
-    "63": "Өскемен", "71": "Астана", "75": "Алматы", "79": "Шымкент",
-}
+Kazakh names of monotowns and common village names; village names and their KATO codes are DEMO
+ASSUMPTIONS.
+"""
 
 MONOTOWN_KK = {
     "Zhanatas": "Жаңатас", "Karatau": "Қаратау", "Ridder": "Риддер", "Altai": "Алтай",

@@ -19,6 +19,7 @@ class Region(TranslatedNameMixin, DomainModel):
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices)
     centre_ru = models.CharField(_("administrative centre (Russian)"), max_length=100)
+    centre_kk = models.CharField(_("administrative centre (Kazakh)"), max_length=100, blank=True)
     centre_en = models.CharField(_("administrative centre (English)"), max_length=100, blank=True)
     population = models.PositiveIntegerField(_("population, 1 Jan 2023"), null=True, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
@@ -28,6 +29,13 @@ class Region(TranslatedNameMixin, DomainModel):
         ordering = ["kato"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+
+    @property
+    def centre(self) -> str:
+        """The administrative centre's name in the active language."""
+        from meks.core.i18n import localized
+
+        return localized(self, "centre")
 
 
 class District(TranslatedNameMixin, DomainModel):

@@ -120,3 +120,17 @@ def test_password_policy(db):
     with pytest.raises(ValidationError) as error:
         user_create(actor=None, username="weak", password="alllowercaseletters", organization=None)
     assert "upper-case" in " ".join(error.value.messages)
+
+
+def test_logging_in_writes_no_history_but_a_language_change_does(demo):
+    user = demo["khc"]
+    before = user.history.count()
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "khc", "password": "demo"})
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == before
+    client.post(reverse("accounts:set_language"), {"language": "en", "next": "/"})
+    latest = user.history.order_by("-history_id").first()
+    assert user.history.count() == before + 1
+    assert latest.language == "en"
