@@ -1,5 +1,8 @@
-"""Every page, as every demo account, in every language: it renders, it refers to no outside host, and
-it carries no inline script (the content security policy forbids it)."""
+"""Every page, as every demo account, in every language.
+
+It renders, refers to no outside host, and carries no inline script (the content security policy forbids
+it).
+"""
 
 import re
 

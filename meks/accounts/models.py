@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from simple_history.models import HistoricalRecords
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meks.core.access import NATIONAL_ROLES, REGIONAL_ROLES, Role, Scope
 from meks.core.models import DomainModel, TranslatedNameMixin

@@ -32,12 +32,12 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Russian where a translation is missing."""
         from .i18n import localized
 
         return localized(self, "name")
-
-    def __str__(self) -> str:
-        return self.name

@@ -1,5 +1,6 @@
-"""Gates for tests that need a real service: under CI a missing service fails the test, elsewhere it skips
-with the reason shown.
+"""Gates for tests that need a real service.
+
+Under CI a missing service fails the test; elsewhere it skips with the reason shown.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The permission matrix: one request made as each kind of user, each answer checked, and, for every
-refused request, proof that nothing changed in the database.
+"""The permission matrix.
+
+One request is made as each kind of user, each answer checked, and, for every refused request, the
+database is shown unchanged.
 
 Typical use::
 

@@ -21,13 +21,11 @@ def test_control_digit_known_example():
 
 
 def test_second_weight_pass_used_when_first_gives_ten():
-    # First pass: 1*1+0*2... choose digits whose first sum % 11 == 10.
-    digits = "10000000009"  # 1*1 + 9*11 = 100; 100 % 11 = 1 -> not 10; search one instead
-    candidates = [f"{n:011d}" for n in range(0, 200000)]
-    first_ten = next(c for c in candidates if sum(int(d) * w for d, w in zip(c, range(1, 12))) % 11 == 10)
-    second = sum(int(d) * w for d, w in zip(first_ten, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2))) % 11
-    assert control_digit(first_ten) == (None if second == 10 else second)
-    assert digits  # the literal above documents the weights; the search finds a real case
+    # 00000000019: first pass 1*10 + 9*11 = 109, 109 % 11 = 10, so the second weights apply:
+    # 1*1 + 9*2 = 19, 19 % 11 = 8.
+    assert sum(int(d) * w for d, w in zip("00000000019", range(1, 12), strict=True)) % 11 == 10
+    assert control_digit("00000000019") == 8
+    assert business_identification_number_problem("000000000198") is None
 
 
 @given(eleven_digits)

@@ -1,5 +1,7 @@
-"""Check the translation catalogues: every marked string extracted, translated in ru and kk, none fuzzy,
-and the compiled .mo files up to date with their .po sources.
+"""Check the translation catalogues.
+
+Every marked string is extracted, translated in ru and kk, none fuzzy, and the compiled .mo files are up
+to date with their .po sources.
 
 It runs ``makemessages`` to see what the code marks today, compares with the committed catalogues and
 puts the committed files back, so it changes nothing on disk.
