@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionKind(models.TextChoices):
     """A region (oblast) or a city of republican significance."""
 
-    OBLAST = "oblast", _("Region")
+    OBLAST = "oblast", pgettext_lazy("region kind", "Region")
     CITY = "city", _("City of republican significance")
 
 
