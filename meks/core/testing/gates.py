@@ -39,3 +39,14 @@ def require_chromium() -> str:
     if not path:
         unavailable(f"needs Chromium at {CHROMIUM_PATH} (apt-get install chromium)")
     return path
+
+
+def require_redis(url: str = "redis://127.0.0.1:6379/15") -> str:
+    """A Redis server must answer at ``url``; returns the URL."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as error:
+        unavailable(f"needs Redis at {url}: {error}")
+    return url
