@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-pytest_plugins = ["meks.core.testing.fixtures"]
+pytest_plugins = ["meks.demo.fixtures"]

@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RegionKindEnum": "meks.territory.choices.RegionKind", "SettlementKindEnum": "meks.territory.choices.SettlementKind", "OrganizationKindEnum": "meks.accounts.choices.OrganizationKind"},
 }
 
 CACHES = {

@@ -30,7 +30,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     search_fields = ("username", "last_name", "first_name", "email")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Platform"), {"fields": ("middle_name", "organization", "position", "phone", "language")}),
+        (_("Platform"), {"fields": ("middle_name", "organization", "position_ru", "position_kk", "position_en", "phone", "language")}),
     )
     inlines = [RoleAssignmentInline]
 

@@ -54,7 +54,9 @@ class User(AbstractUser):
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
         verbose_name=_("organization"),
     )
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    position_ru = models.CharField(_("position (Russian)"), max_length=200, blank=True)
+    position_kk = models.CharField(_("position (Kazakh)"), max_length=200, blank=True)
+    position_en = models.CharField(_("position (English)"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(_("interface language"), max_length=5, choices=Language.choices, default=Language.RU)
 
@@ -69,6 +71,13 @@ class User(AbstractUser):
         """Surname, first name and patronymic, as written in Kazakhstan's documents."""
         full = " ".join(part for part in (self.last_name, self.first_name, self.middle_name) if part)
         return full or self.username
+
+    @property
+    def position(self) -> str:
+        """The position in the active language, Russian where a translation is missing."""
+        from meks.core.i18n import localized
+
+        return localized(self, "position")
 
     def compute_scope(self) -> Scope:
         """Roles held and the regions each covers (``None`` for a role held nationally)."""

@@ -63,7 +63,7 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     middle_name: str = "",
-    position: str = "",
+    position: tuple[str, str, str] = ("", "", ""),
     email: str = "",
     language: str = Language.RU,
     is_staff: bool = False,
@@ -72,12 +72,15 @@ def user_create(
 ) -> User:
     """Create a user; the password must pass the password policy unless ``check_password`` is off.
 
+    ``position`` holds the job title in Russian, Kazakh and English.
+
     ``check_password`` is off only for the demo accounts, whose well-known password is their point.
     """
     _require_project_office(actor)
     user = User(
         username=username, organization=organization, first_name=first_name, last_name=last_name,
-        middle_name=middle_name, position=position, email=email, language=language,
+        middle_name=middle_name, position_ru=position[0], position_kk=position[1], position_en=position[2],
+        email=email, language=language,
         is_staff=is_staff, is_superuser=is_superuser,
     )
     if check_password:

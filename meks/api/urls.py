@@ -1,7 +1,27 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+"""URLs of the REST API: version 1 under /api/v1/, the OpenAPI 3 schema and its interactive documentation."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from .accounts import MeView, OrganizationViewSet
+from .auth import TokenObtainView
+from .docs import ApiDocsView
+from .territory import RegionViewSet, SettlementViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("regions", RegionViewSet, basename="region")
+router.register("settlements", SettlementViewSet, basename="settlement")
+router.register("organizations", OrganizationViewSet, basename="organization")
+
+v1_patterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]
 
 urlpatterns = [
+    path("v1/", include((v1_patterns, "api-v1"))),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -20,7 +20,7 @@ class DemoAccount:
     last_name: str
     first_name: str
     middle_name: str
-    position: str
+    position: tuple[str, str, str]
     regions: tuple[str, ...] = ()
     staff: bool = False
     label: object = ""
@@ -28,29 +28,29 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("office", Role.PROJECT_OFFICE, "project_office", "Сейткали", "Айгерим", "Маратовна",
-                "Руководитель проектного офиса", staff=True, label=_("project office")),
+                ("Руководитель проектного офиса", "Жобалық офис басшысы", "Head of the project office"), staff=True, label=_("project office")),
     DemoAccount("ministry", Role.MINISTRY, "ministry_energy", "Жаксыбеков", "Ерлан", "Нурланович",
-                "Директор департамента развития электроэнергетики", label=_("ministry")),
+                ("Директор департамента развития электроэнергетики", "Электр энергетикасын дамыту департаментінің директоры", "Director, Power Industry Development Department"), label=_("ministry")),
     DemoAccount("techoperator", Role.TECHNICAL_OPERATOR, "technical_operator", "Оспанова", "Динара", "Кайратовна",
-                "Главный эксперт", label=_("technical operator")),
+                ("Главный эксперт", "Бас сарапшы", "Chief expert"), label=_("technical operator")),
     DemoAccount("akimat.karaganda", Role.AKIMAT, "akimat_35", "Нуркенов", "Бауыржан", "Серикович",
-                "Руководитель управления энергетики и ЖКХ", regions=("35",), label=_("akimat of Karaganda region")),
+                ("Руководитель управления энергетики и ЖКХ", "Энергетика және ТКШ басқармасының басшысы", "Head of the Energy and Housing Utilities Department"), regions=("35",), label=_("akimat of Karaganda region")),
     DemoAccount("akimat.mangystau", Role.AKIMAT, "akimat_47", "Утегенов", "Арман", "Бекболатович",
-                "Руководитель управления энергетики и ЖКХ", regions=("47",), label=_("akimat of Mangystau region")),
+                ("Руководитель управления энергетики и ЖКХ", "Энергетика және ТКШ басқармасының басшысы", "Head of the Energy and Housing Utilities Department"), regions=("47",), label=_("akimat of Mangystau region")),
     DemoAccount("utility", Role.UTILITY, "utility_karaganda", "Ким", "Виктор", "Алексеевич",
-                "Директор по инвестициям", regions=("35",), label=_("natural monopoly in Karaganda region")),
+                ("Директор по инвестициям", "Инвестициялар жөніндегі директор", "Investment director"), regions=("35",), label=_("natural monopoly in Karaganda region")),
     DemoAccount("baiterek", Role.FINANCIAL_OPERATOR, "baiterek", "Абдрахманова", "Жанар", "Ерболовна",
-                "Управляющий директор", label=_("financial operator")),
+                ("Управляющий директор", "Басқарушы директор", "Managing director"), label=_("financial operator")),
     DemoAccount("bank", Role.BANK, "bank", "Мусин", "Тимур", "Асхатович",
-                "Начальник управления кредитования", label=_("second-tier bank")),
+                ("Начальник управления кредитования", "Кредиттеу басқармасының бастығы", "Head of lending"), label=_("second-tier bank")),
     DemoAccount("khc", Role.HOUSING_COMPANY, "khc", "Иманбаева", "Салтанат", "Болатовна",
-                "Директор департамента", label=_("housing company (KHC)")),
+                ("Директор департамента", "Департамент директоры", "Department director"), label=_("housing company (KHC)")),
     DemoAccount("contractor", Role.CONTRACTOR, "contractor", "Петренко", "Олег", "Иванович",
-                "Генеральный директор", label=_("contractor")),
+                ("Генеральный директор", "Бас директор", "Chief executive"), label=_("contractor")),
     DemoAccount("manufacturer", Role.MANUFACTURER, "manufacturer", "Толеуов", "Нурлан", "Ержанович",
-                "Коммерческий директор", label=_("manufacturer")),
+                ("Коммерческий директор", "Коммерциялық директор", "Commercial director"), label=_("manufacturer")),
     DemoAccount("operator", Role.CONTACT_CENTRE, "contact_centre", "Сарсенова", "Айжан", "Муратовна",
-                "Оператор контакт-центра", label=_("contact-centre operator")),
+                ("Оператор контакт-центра", "Байланыс орталығының операторы", "Contact-centre operator"), label=_("contact-centre operator")),
 ]
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,12 @@ def test_second_weight_pass_used_when_first_gives_ten():
     assert sum(int(d) * w for d, w in zip("00000000019", range(1, 12), strict=True)) % 11 == 10
     assert control_digit("00000000019") == 8
     assert business_identification_number_problem("000000000198") is None
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @given(eleven_digits)
