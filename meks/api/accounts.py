@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,7 +28,7 @@ from .common import (
     VALIDATION_RESPONSE,
     ApiViewMixin,
     VersionedChangeMixin,
-    service_errors,
+    VersionedUpdateMixin,
 )
 from .territory import NAME_HELP
 
@@ -166,8 +166,10 @@ LOOKUP_ORGANIZATION = OpenApiParameter(
         responses={200: OrganizationSerializer, **AUTH_RESPONSES, 404: NOT_FOUND_RESPONSE},
     ),
 )
-class OrganizationViewSet(ApiViewMixin, viewsets.GenericViewSet):
+class OrganizationViewSet(ApiViewMixin, VersionedUpdateMixin, viewsets.GenericViewSet):
     serializer_class = OrganizationSerializer
+    change_serializer_class = OrganizationChangeSerializer
+    forbidden_message = _("You may not edit this organization.")
     queryset = Organization.objects.none()  # names the model for the schema; rows come from the selectors
     parser_classes = (JSONParser,)
     lookup_value_regex = r"\d+"
@@ -214,17 +216,17 @@ class OrganizationViewSet(ApiViewMixin, viewsets.GenericViewSet):
         },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        organization = self.get_object()
-        if not organization_editable_fields(user=request.user, organization=organization):
-            raise exceptions.PermissionDenied(_("You may not edit this organization."))
-        change = OrganizationChangeSerializer(data=request.data, context=self.get_serializer_context())
-        change.is_valid(raise_exception=True)
-        version, reason, changes = change.changes()
-        with service_errors():
-            organization = organization_update(
-                actor=request.user, organization=organization, expected_version=version, reason=reason, **changes
-            )
-        return Response(self.get_serializer(organization).data)
+        return self.versioned_update(request)
+
+    def may_edit(self, instance: Organization) -> bool:
+        return bool(organization_editable_fields(user=self.request.user, organization=instance))
+
+    def apply_change(
+        self, instance: Organization, *, version: int, reason: str, changes: dict[str, Any]
+    ) -> Organization:
+        return organization_update(
+            actor=self.request.user, organization=instance, expected_version=version, reason=reason, **changes
+        )
 
 
 def _roles(user: Any) -> list[dict[str, Any]]:

@@ -112,6 +112,38 @@ def service_errors() -> Iterator[None]:
         raise exceptions.ValidationError(_drf_detail(error)) from error
 
 
+class VersionedUpdateMixin:
+    """A PATCH that changes a record through its service, against the version the client read.
+
+    A viewset names its change serializer and says who may edit (``may_edit``) and how the change is
+    applied (``apply_change``, which calls the domain's service); its ``partial_update`` keeps its own
+    schema and calls ``versioned_update``. A record the user cannot see answers 404 (from ``get_object``),
+    one the user sees but may not edit 403, a stale version 409.
+    """
+
+    change_serializer_class: type[serializers.Serializer]
+    forbidden_message: Any = _("You may not change this record.")
+
+    def may_edit(self, instance: Any) -> bool:
+        raise NotImplementedError
+
+    def apply_change(self, instance: Any, *, version: int, reason: str, changes: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def versioned_update(self, request: Any) -> Any:
+        from rest_framework.response import Response
+
+        instance = self.get_object()
+        if not self.may_edit(instance):
+            raise exceptions.PermissionDenied(self.forbidden_message)
+        change = self.change_serializer_class(data=request.data, context=self.get_serializer_context())
+        change.is_valid(raise_exception=True)
+        version, reason, changes = change.changes()
+        with service_errors():
+            instance = self.apply_change(instance, version=version, reason=reason, changes=changes)
+        return Response(self.get_serializer(instance).data)
+
+
 #: Answers every endpoint that needs a signed-in user may give besides its success.
 AUTH_RESPONSES = {
     401: OpenApiResponse(ErrorSerializer, description=_("Not signed in: send an `Authorization: Token …` header.")),

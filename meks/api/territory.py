@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +29,7 @@ from .common import (
     VALIDATION_RESPONSE,
     ApiViewMixin,
     VersionedChangeMixin,
-    service_errors,
+    VersionedUpdateMixin,
 )
 
 NAME_HELP = {
@@ -193,8 +193,10 @@ class RegionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: SettlementSerializer, **AUTH_RESPONSES, 404: NOT_FOUND_RESPONSE},
     ),
 )
-class SettlementViewSet(ApiViewMixin, viewsets.GenericViewSet):
+class SettlementViewSet(ApiViewMixin, VersionedUpdateMixin, viewsets.GenericViewSet):
     serializer_class = SettlementSerializer
+    change_serializer_class = SettlementChangeSerializer
+    forbidden_message = _("You may not edit settlements of this region.")
     queryset = Settlement.objects.none()  # names the model for the schema; rows come from the selectors
     parser_classes = (JSONParser,)
     lookup_value_regex = r"\d+"
@@ -238,14 +240,12 @@ class SettlementViewSet(ApiViewMixin, viewsets.GenericViewSet):
         },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        settlement = self.get_object()
-        if not settlement_can_edit(user=request.user, settlement=settlement):
-            raise exceptions.PermissionDenied(_("You may not edit settlements of this region."))
-        change = SettlementChangeSerializer(data=request.data)
-        change.is_valid(raise_exception=True)
-        version, reason, changes = change.changes()
-        with service_errors():
-            settlement = settlement_update(
-                actor=request.user, settlement=settlement, expected_version=version, reason=reason, **changes
-            )
-        return Response(self.get_serializer(settlement).data)
+        return self.versioned_update(request)
+
+    def may_edit(self, instance: Settlement) -> bool:
+        return settlement_can_edit(user=self.request.user, settlement=instance)
+
+    def apply_change(self, instance: Settlement, *, version: int, reason: str, changes: dict[str, Any]) -> Settlement:
+        return settlement_update(
+            actor=self.request.user, settlement=instance, expected_version=version, reason=reason, **changes
+        )
