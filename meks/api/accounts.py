@@ -44,7 +44,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         slug_field="kato", read_only=True, allow_null=True,
         help_text=_("KATO code of the region the organization belongs to; null for national bodies."),
     )
-    member_count = serializers.IntegerField(read_only=True, help_text=_("Users who belong to the organization."))
+    member_count = serializers.IntegerField(read_only=True, help_text=_("Number of users who belong to the organization."))
 
     class Meta:
         model = Organization

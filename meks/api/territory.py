@@ -46,8 +46,8 @@ class RegionSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(
         source="get_kind_display", read_only=True, help_text=_("The kind, in the language of the request.")
     )
-    settlement_count = serializers.IntegerField(read_only=True, help_text=_("Settlements registered in the region."))
-    monotown_count = serializers.IntegerField(read_only=True, help_text=_("Monotowns among them."))
+    settlement_count = serializers.IntegerField(read_only=True, help_text=_("Number of settlements registered in the region."))
+    monotown_count = serializers.IntegerField(read_only=True, help_text=_("Number of monotowns among them."))
 
     class Meta:
         model = Region
