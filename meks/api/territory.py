@@ -48,20 +48,22 @@ class RegionSerializer(serializers.ModelSerializer):
     )
     settlement_count = serializers.IntegerField(read_only=True, help_text=_("Number of settlements registered in the region."))
     monotown_count = serializers.IntegerField(read_only=True, help_text=_("Number of monotowns among them."))
+    centre = serializers.CharField(read_only=True, help_text=_("Administrative centre, in the language of the request."))
 
     class Meta:
         model = Region
         fields = [
             "kato", "iso_code", "kind", "kind_label", "name", "name_ru", "name_kk", "name_en",
-            "centre_ru", "centre_en", "population", "latitude", "longitude", "settlement_count", "monotown_count",
+            "centre", "centre_ru", "centre_kk", "centre_en", "population", "latitude", "longitude", "settlement_count", "monotown_count",
         ]
         read_only_fields = fields
         extra_kwargs = {
             **NAME_HELP,
             "kato": {"help_text": _("Two-digit KATO code of the region; identifies it in URLs.")},
-            "iso_code": {"help_text": _("ISO 3166-2 code, e.g. KZ-KAR.")},
+            "iso_code": {"help_text": _("ISO 3166-2 code, e.g. KZ-35.")},
             "kind": {"help_text": _("Region (oblast) or city of republican significance.")},
             "centre_ru": {"help_text": _("Administrative centre, in Russian.")},
+            "centre_kk": {"help_text": _("Administrative centre, in Kazakh.")},
             "centre_en": {"help_text": _("Administrative centre, in English.")},
             "population": {"help_text": _("Population on 1 January 2023; null when unknown.")},
             "latitude": {"help_text": _("Latitude of the administrative centre, degrees.")},
@@ -76,6 +78,9 @@ class SettlementSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(
         source="get_kind_display", read_only=True, help_text=_("The kind, in the language of the request.")
     )
+    main_industry = serializers.CharField(
+        read_only=True, help_text=_("The industry a monotown depends on, in the language of the request.")
+    )
     region = serializers.SlugRelatedField(
         slug_field="kato", read_only=True, help_text=_("KATO code of the settlement's region.")
     )
@@ -88,8 +93,8 @@ class SettlementSerializer(serializers.ModelSerializer):
         model = Settlement
         fields = [
             "id", "kato", "name", "name_ru", "name_kk", "name_en", "kind", "kind_label", "region", "district",
-            "population", "is_regional_centre", "is_monotown", "main_industry", "village_specialization",
-            "version", "updated_at",
+            "population", "is_regional_centre", "is_monotown", "main_industry", "main_industry_ru",
+            "main_industry_kk", "main_industry_en", "village_specialization", "version", "updated_at",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -100,7 +105,9 @@ class SettlementSerializer(serializers.ModelSerializer):
             "population": {"help_text": _("Population; null when unknown.")},
             "is_regional_centre": {"help_text": _("True for the administrative centre of a region.")},
             "is_monotown": {"help_text": _("True for a single-industry town (monotown).")},
-            "main_industry": {"help_text": _("The industry a monotown depends on; empty otherwise.")},
+            "main_industry_ru": {"help_text": _("The industry a monotown depends on, in Russian.")},
+            "main_industry_kk": {"help_text": _("The industry a monotown depends on, in Kazakh.")},
+            "main_industry_en": {"help_text": _("The industry a monotown depends on, in English.")},
             "village_specialization": {"help_text": _("What a village's economy rests on; empty for towns.")},
             "version": {"help_text": _("Version of the record: send it back with a change (optimistic locking).")},
             "updated_at": {"help_text": _("When the record was last changed.")},
@@ -123,7 +130,9 @@ class SettlementChangeSerializer(VersionedChangeMixin, serializers.ModelSerializ
             "kind": {"required": False, "help_text": _("City, town or village.")},
             "population": {"required": False, "help_text": _("Population; null when unknown.")},
             "is_monotown": {"required": False, "help_text": _("True for a single-industry town (monotown).")},
-            "main_industry": {"required": False, "help_text": _("The industry a monotown depends on.")},
+            "main_industry_ru": {"required": False, "help_text": _("The industry a monotown depends on, in Russian.")},
+            "main_industry_kk": {"required": False, "help_text": _("The industry a monotown depends on, in Kazakh.")},
+            "main_industry_en": {"required": False, "help_text": _("The industry a monotown depends on, in English.")},
             "village_specialization": {
                 "required": False, "help_text": _("What a village's economy rests on; only a village has one."),
             },

@@ -20,7 +20,7 @@ from meks.territory.models import Region
 from meks.territory.services import settlement_create
 
 from .accounts import DEMO_ACCOUNTS, demo_password
-from .reference import MONOTOWN_KK, VILLAGES
+from .reference import DEMO_REASON, INDUSTRIES, MONOTOWN_KK, VILLAGES
 
 SEED = 20250729  # the day the national project's law came into force
 DATA_DIR = Path(__file__).resolve().parent.parent / "territory" / "data"
@@ -50,7 +50,7 @@ def build_territory(rng: random.Random) -> None:
             actor=None, region=region, kato=f"{kato}1000001", kind=kind, name_ru=region.centre_ru, name_kk=region.centre_kk or region.centre_ru,
             name_en=region.centre_en, is_regional_centre=True,
             population=population,
-            reason="demo data",
+            reason=DEMO_REASON,
         )
     with (DATA_DIR / "monotowns.csv").open(encoding="utf-8") as handle:
         for index, row in enumerate(csv.DictReader(handle), start=1):
@@ -59,8 +59,9 @@ def build_territory(rng: random.Random) -> None:
             settlement_create(
                 actor=None, region=region, kato=f"{region.kato}2{index:06d}", kind="town",
                 name_ru=row["name_ru"], name_kk=MONOTOWN_KK.get(row["name_en"], row["name_ru"]),
-                name_en=row["name_en"], is_monotown=True, main_industry=row["main_industry"],
-                population=population, reason="demo data",
+                name_en=row["name_en"], is_monotown=True, main_industry_ru=INDUSTRIES[row["main_industry"]][0],
+                main_industry_kk=INDUSTRIES[row["main_industry"]][1], main_industry_en=row["main_industry"],
+                population=population, reason=DEMO_REASON,
             )
     for kato, region in regions.items():
         if region.kind != "oblast":
@@ -71,7 +72,7 @@ def build_territory(rng: random.Random) -> None:
             settlement_create(
                 actor=None, region=region, kato=f"{kato}3{number:06d}", kind="village",
                 name_ru=name_ru, name_kk=name_kk, name_en=name_en, village_specialization=specialization,
-                population=rng.randrange(400, 6000, 10), reason="demo data",
+                population=rng.randrange(400, 6000, 10), reason=DEMO_REASON,
             )
 
 
@@ -99,13 +100,13 @@ def build_organizations(rng: random.Random) -> dict[str, Organization]:
     for key, (kind, region_kato, name_ru, name_kk, name_en) in ORGANIZATIONS.items():
         created[key] = organization_create(
             actor=None, kind=kind, region=regions.get(region_kato) if region_kato else None,
-            name_ru=name_ru, name_kk=name_kk, name_en=name_en, bin=demo_bin(rng), reason="demo data",
+            name_ru=name_ru, name_kk=name_kk, name_en=name_en, bin=demo_bin(rng), reason=DEMO_REASON,
         )
     for kato, region in regions.items():
         created[f"akimat_{kato}"] = organization_create(
             actor=None, kind=OrganizationKind.AKIMAT, region=region,
             name_ru=f"Акимат: {region.name_ru}", name_kk=f"{region.name_kk} әкімдігі",
-            name_en=f"Akimat of {region.name_en}", bin=demo_bin(rng, registered="1"), reason="demo data",
+            name_en=f"Akimat of {region.name_en}", bin=demo_bin(rng, registered="1"), reason=DEMO_REASON,
         )
     return created
 
@@ -123,7 +124,7 @@ def build_accounts(organizations: dict[str, Organization]) -> list[User]:
             check_password=False,
         )
         role_assign(actor=None, user=user, role=account.role,
-                    regions=[regions[kato] for kato in account.regions], reason="demo data")
+                    regions=[regions[kato] for kato in account.regions], reason=DEMO_REASON)
         users.append(user)
     return users
 

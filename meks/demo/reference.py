@@ -24,3 +24,26 @@ VILLAGES = [
     ("Тасты", "Тасты", "Tasty", "industry"),
     ("Акжар", "Ақжар", "Akzhar", "services"),
 ]
+
+#: The main industries of the monotowns in ``monotowns.csv`` (English there), in Russian and Kazakh.
+INDUSTRIES = {
+    "phosphorite mining": ("добыча фосфоритов", "фосфорит өндіру"),
+    "polymetal mining": ("добыча полиметаллов", "полиметалл өндіру"),
+    "non-ferrous metallurgy": ("цветная металлургия", "түсті металлургия"),
+    "bauxite mining": ("добыча бокситов", "боксит өндіру"),
+    "asbestos mining": ("добыча асбеста", "асбест өндіру"),
+    "iron ore": ("железная руда", "темір кені"),
+    "copper smelting": ("выплавка меди", "мыс балқыту"),
+    "mining and chemicals": ("горнодобывающая и химическая промышленность", "тау-кен және химия өнеркәсібі"),
+    "steel": ("чёрная металлургия", "қара металлургия"),
+    "iron-manganese ore": ("железомарганцевая руда", "темір-марганец кені"),
+    "chromite mining": ("добыча хромитов", "хромит өндіру"),
+    "copper mining": ("добыча меди", "мыс өндіру"),
+    "oil and gas": ("нефть и газ", "мұнай және газ"),
+    "coal and power": ("уголь и энергетика", "көмір және энергетика"),
+    "coal": ("добыча угля", "көмір өндіру"),
+    "ferroalloys": ("ферросплавы", "ферроқорытпалар"),
+}
+
+#: The reason recorded in the history of every record the demo data set creates.
+DEMO_REASON = "Демонстрационные данные"

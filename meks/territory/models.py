@@ -67,7 +67,9 @@ class Settlement(TranslatedNameMixin, DomainModel):
     )
     is_regional_centre = models.BooleanField(_("regional centre"), default=False)
     is_monotown = models.BooleanField(_("monotown"), default=False)
-    main_industry = models.CharField(_("main industry"), max_length=200, blank=True)
+    main_industry_ru = models.CharField(_("main industry (Russian)"), max_length=200, blank=True)
+    main_industry_kk = models.CharField(_("main industry (Kazakh)"), max_length=200, blank=True)
+    main_industry_en = models.CharField(_("main industry (English)"), max_length=200, blank=True)
     village_specialization = models.CharField(
         _("village specialization"), max_length=20, choices=VillageSpecialization.choices, blank=True
     )
@@ -84,6 +86,13 @@ class Settlement(TranslatedNameMixin, DomainModel):
                 violation_error_message=_("Only a village has a specialization."),
             )
         ]
+
+    @property
+    def main_industry(self) -> str:
+        """The industry a monotown depends on, in the active language."""
+        from meks.core.i18n import localized
+
+        return localized(self, "main_industry")
 
     def clean(self) -> None:
         """A settlement's KATO code starts with its region's code, and its district is in its region."""

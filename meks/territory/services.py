@@ -21,7 +21,9 @@ SETTLEMENT_EDITABLE_FIELDS = (
     "kind",
     "population",
     "is_monotown",
-    "main_industry",
+    "main_industry_ru",
+    "main_industry_kk",
+    "main_industry_en",
     "village_specialization",
 )
 

@@ -57,6 +57,8 @@ def test_region_detail(token_client_for):
         "name_kk": "Қарағанды облысы",
         "name_en": "Karaganda Region",
         "centre_ru": "Караганда",
+        "centre": "Karaganda",
+        "centre_kk": "Қарағанды",
         "centre_en": "Karaganda",
         "population": 1134753,
         "latitude": "49.80200",
@@ -160,6 +162,9 @@ def test_settlement_detail(token_client_for):
         "is_regional_centre": False,
         "is_monotown": True,
         "main_industry": "steel",
+        "main_industry_ru": "чёрная металлургия",
+        "main_industry_kk": "қара металлургия",
+        "main_industry_en": "steel",
         "village_specialization": "",
         "version": 1,
     }
@@ -210,15 +215,15 @@ def test_akimat_changes_a_settlement_of_its_region_and_history_records_it(demo, 
 
     response = patch(
         token_client_for("akimat.karaganda"), temirtau,
-        {"version": 1, "population": 170000, "main_industry": "steel and coke", "reason": "2024 census"},
+        {"version": 1, "population": 170000, "main_industry_en": "steel and coke", "reason": "2024 census"},
     )
 
     assert response.status_code == 200
     assert response.json()["population"] == 170000
-    assert response.json()["main_industry"] == "steel and coke"
+    assert response.json()["main_industry_en"] == "steel and coke"
     assert response.json()["version"] == 2
     temirtau.refresh_from_db()
-    assert (temirtau.population, temirtau.main_industry, temirtau.version) == (170000, "steel and coke", 2)
+    assert (temirtau.population, temirtau.main_industry_en, temirtau.version) == (170000, "steel and coke", 2)
     latest = temirtau.history.order_by("-history_id").first()
     assert latest.history_type == "~"
     assert latest.history_user == user

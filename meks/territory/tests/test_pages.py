@@ -16,7 +16,8 @@ def karaganda_town(demo):
 def edit_data(settlement, **changes):
     data = {
         "name_ru": settlement.name_ru, "name_kk": settlement.name_kk, "name_en": settlement.name_en,
-        "kind": settlement.kind, "population": settlement.population or "", "main_industry": settlement.main_industry,
+        "kind": settlement.kind, "population": settlement.population or "", "main_industry_ru": settlement.main_industry_ru,
+        "main_industry_kk": settlement.main_industry_kk, "main_industry_en": settlement.main_industry_en,
         "village_specialization": settlement.village_specialization, "version": settlement.version, "reason": "",
     }
     if settlement.is_monotown:
@@ -83,13 +84,13 @@ def test_second_save_from_a_stale_form_is_refused_with_what_changed(client_for, 
     assert first.post(reverse("territory:settlement_edit", args=[karaganda_town.pk]),
                       {**stale, "population": 180000}).status_code == 302
     response = second.post(reverse("territory:settlement_edit", args=[karaganda_town.pk]),
-                           {**stale, "main_industry": "steel and coke"})
+                           {**stale, "main_industry_ru": "сталь и кокс"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "Нуркенов Бауыржан Серикович" in body
     karaganda_town.refresh_from_db()
     assert karaganda_town.population == 180000
-    assert karaganda_town.main_industry == "steel"
+    assert karaganda_town.main_industry_ru == "чёрная металлургия"
     assert karaganda_town.version == 2
 
 
