@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "meks.core",
     "meks.territory",
     "meks.accounts",
+    "meks.portfolio",
     "meks.api",
     "meks.demo",
 ]

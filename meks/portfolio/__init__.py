@@ -1,0 +1,1 @@
+"""The project portfolio: programme, targets, projects, lifecycle, readiness, schedules, progress, ratings."""
