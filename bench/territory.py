@@ -25,7 +25,7 @@ def run() -> None:
 
     from meks.demo.builder import build_demo
 
-    build_demo()
+    build_demo(portfolio=False)
     build()
     client = Client()
     client.post("/accounts/login/", {"username": "akimat.karaganda", "password": "demo"})

@@ -58,7 +58,7 @@ def user_create(
     *,
     actor: Any,
     username: str,
-    password: str,
+    password: str | None,
     organization: Organization | None,
     first_name: str = "",
     last_name: str = "",
@@ -72,7 +72,8 @@ def user_create(
 ) -> User:
     """Create a user; the password must pass the password policy unless ``check_password`` is off.
 
-    ``position`` holds the job title in Russian, Kazakh and English.
+    ``position`` holds the job title in Russian, Kazakh and English. With no password the account cannot
+    log in (an official named on records who has not been given access yet).
 
     ``check_password`` is off only for the demo accounts, whose well-known password is their point.
     """
@@ -83,9 +84,12 @@ def user_create(
         email=email, language=language,
         is_staff=is_staff, is_superuser=is_superuser,
     )
-    if check_password:
-        validate_password(password, user)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if check_password:
+            validate_password(password, user)
+        user.set_password(password)
     with transaction.atomic():
         user.full_clean(exclude=["password"])
         user.save()

@@ -15,27 +15,16 @@ from django.db import transaction
 from meks.accounts.choices import OrganizationKind
 from meks.accounts.models import Organization, User
 from meks.accounts.services import organization_create, role_assign, user_create
-from meks.core.validators import with_control_digit
 from meks.territory.models import Region
 from meks.territory.services import settlement_create
 
 from .accounts import DEMO_ACCOUNTS, demo_password
+from .identifiers import demo_bin
 from .reference import DEMO_REASON, INDUSTRIES, MONOTOWN_KK, VILLAGES
 
 SEED = 20250729  # the day the national project's law came into force
 DATA_DIR = Path(__file__).resolve().parent.parent / "territory" / "data"
 VILLAGES_PER_REGION = 3
-
-
-def demo_bin(rng: random.Random, registered: str = "0") -> str:
-    """A valid BIN: registration year and month, the legal-entity marker 4, a serial and the control digit."""
-    while True:
-        year = rng.randint(0, 24)
-        month = rng.randint(1, 12)
-        body = f"{year:02d}{month:02d}4{registered}{rng.randint(0, 99999):05d}"
-        full = with_control_digit(body)
-        if full and not Organization.objects.filter(bin=full).exists():
-            return full
 
 
 def build_territory(rng: random.Random) -> None:
@@ -134,11 +123,15 @@ def demo_is_loaded() -> bool:
     return User.objects.filter(username=DEMO_ACCOUNTS[0].username).exists()
 
 
-def build_demo() -> None:
-    """Build the whole demo data set in one transaction."""
+def build_demo(*, portfolio: bool = True) -> None:
+    """Build the demo data set in one transaction; ``portfolio=False`` stops after accounts (quick tests)."""
+    from .portfolio import build_portfolio
+
     rng = random.Random(SEED)
     with transaction.atomic():
         build_territory(rng)
         organizations = build_organizations(rng)
         build_accounts(organizations)
+        if portfolio:
+            build_portfolio(rng=random.Random(SEED + 1))
 

@@ -7,7 +7,17 @@ import pytest
 
 @pytest.fixture
 def demo(db):
-    """The demo data set built in the test database; returns a mapping username -> user."""
+    """The demo accounts, organizations and territories (no portfolio); returns username -> user."""
+    from meks.accounts.models import User
+    from meks.demo.builder import build_demo
+
+    build_demo(portfolio=False)
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def portfolio_demo(db):
+    """The whole demo data set, the 309-project portfolio included; returns username -> user."""
     from meks.accounts.models import User
     from meks.demo.builder import build_demo
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from meks.accounts.models import Organization
@@ -69,9 +70,10 @@ class Target(DomainModel):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
+            # One target per metric, year and direction; "no year" and "all directions" count as values.
             models.UniqueConstraint(
-                fields=["national_project", "direction", "metric", "year"], name="target_unique_scope",
-                nulls_distinct=False,
+                models.F("national_project"), models.F("metric"), Coalesce("direction", models.Value(0)),
+                Coalesce("year", models.Value(0)), name="target_unique_scope",
             )
         ]
 
