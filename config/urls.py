@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("meks.core.urls")),
     path("accounts/", include("meks.accounts.urls")),
     path("territory/", include("meks.territory.urls")),
+    path("portfolio/", include("meks.portfolio.urls")),
+    path("portfolio/", include("meks.portfolio.urls_excel")),
     path("api/", include("meks.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -67,6 +67,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def __str__(self) -> str:
+        return self.get_full_name()
+
     def get_full_name(self) -> str:
         """Surname, first name and patronymic, as written in Kazakhstan's documents."""
         full = " ".join(part for part in (self.last_name, self.first_name, self.middle_name) if part)

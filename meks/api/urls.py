@@ -7,6 +7,8 @@ from rest_framework.routers import SimpleRouter
 from .accounts import MeView, OrganizationViewSet
 from .auth import TokenObtainView
 from .docs import ApiDocsView
+from .portfolio import RegionRatingView, SummaryView
+from .portfolio import router as portfolio_router
 from .territory import RegionViewSet, SettlementViewSet
 
 router = SimpleRouter(trailing_slash=True)
@@ -18,6 +20,11 @@ v1_patterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     *router.urls,
+    path("portfolio/", include([
+        *portfolio_router.urls,
+        path("summary/", SummaryView.as_view(), name="portfolio-summary"),
+        path("region-rating/", RegionRatingView.as_view(), name="portfolio-region-rating"),
+    ])),
 ]
 
 urlpatterns = [

@@ -168,6 +168,8 @@ class Project(DomainModel):
         from django.core.exceptions import ValidationError
 
         errors = {}
+        if self.owner_id and self.region_id and self.owner.region_id not in (None, self.region_id):
+            errors["owner"] = _("The owner works in another region.")
         if self.settlement_id and self.region_id and self.settlement.region_id != self.region_id:
             errors["settlement"] = _("The settlement lies in another region.")
         if self.wear_before is not None and self.wear_after is not None and self.wear_after > self.wear_before:

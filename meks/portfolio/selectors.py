@@ -230,6 +230,16 @@ def late_projects(*, user: Any, filters: PortfolioFilters | None = None, limit: 
     )
 
 
+def late_project_count(*, user: Any, filters: PortfolioFilters | None = None) -> int:
+    """How many open projects are behind their approved schedule."""
+    return (
+        project_queryset(user=user, filters=filters)
+        .filter(lag_days__gt=0)
+        .exclude(status__in=[ProjectStatus.COMMISSIONED, ProjectStatus.CANCELLED, ProjectStatus.REJECTED])
+        .count()
+    )
+
+
 def milestone_schedule(*, project: Project, on: dt.date | None = None) -> QuerySet[Milestone]:
     """A project's milestones in order with their ``lag_days`` (the project is already visible)."""
     return (

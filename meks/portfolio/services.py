@@ -16,10 +16,11 @@ from meks.core.audit import audited_create, versioned_save
 from meks.core.errors import ConcurrentEditError, ServiceError, TransitionError
 
 from .choices import MILESTONE_ORDER, BaselineStatus, MilestoneKind, ProjectStatus
-from .lifecycle import OWNER, TRANSITIONS_BY_ACTION
+from .lifecycle import TRANSITIONS_BY_ACTION
+from .lifecycle_access import may_make, target_of
 from .models import Baseline, Milestone, ProgressReport, Project, StatusChange
 from .readiness import READINESS_FIELDS
-from .selectors import project_can_edit, project_is_owner_side
+from .selectors import project_can_edit
 
 PROJECT_EDITABLE_FIELDS = (
     "title_ru", "title_kk", "title_en", "description", "direction", "project_type", "settlement", "owner",
@@ -122,13 +123,7 @@ def project_transition(
                 % {"action": transition.label, "status": locked.get_status_display()},
                 code="wrong_status",
             )
-        scope = scope_of(actor)
-        allowed = any(
-            project_is_owner_side(user=actor, project=locked) if role == OWNER
-            else scope.covers_region(locked.region_id, role)
-            for role in transition.roles
-        )
-        if actor is not None and not allowed:
+        if actor is not None and not may_make(user=actor, project=locked, transition=transition):
             raise TransitionError(_("Your role may not do “%(action)s”.") % {"action": transition.label}, code="forbidden")
         if transition.reason_required and not reason.strip():
             raise TransitionError(_("Give the reason for “%(action)s”.") % {"action": transition.label}, code="reason_required")
@@ -137,7 +132,7 @@ def project_transition(
             if problem:
                 raise TransitionError(problem, code="guard")
         source = locked.status
-        target = transition.target or locked.status_before_suspension or ProjectStatus.IMPLEMENTATION
+        target = target_of(transition, locked)
         locked.status_before_suspension = source if target == ProjectStatus.SUSPENDED else ""
         locked.status = target
         locked.status_changed_at = timezone.now()

@@ -13,9 +13,11 @@ from django.core.management import call_command
 
 from meks.core.testing.gates import require_chromium
 
+from .test_portfolio import PORTFOLIO_OPERATIONS
+
 OUTSIDE_HOST = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+")
 
-EXPECTED_OPERATIONS = {
+FOUNDATION_OPERATIONS = {
     ("/api/v1/auth/token/", "post"),
     ("/api/v1/me/", "get"),
     ("/api/v1/regions/", "get"),
@@ -27,6 +29,7 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/organizations/{id}/", "get"),
     ("/api/v1/organizations/{id}/", "patch"),
 }
+EXPECTED_OPERATIONS = FOUNDATION_OPERATIONS | PORTFOLIO_OPERATIONS
 
 
 def operations(schema: dict) -> set[tuple[str, str]]:

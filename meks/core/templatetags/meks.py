@@ -33,3 +33,12 @@ def query_with(context, **changes) -> str:
     params.pop("page", None) if "page" not in changes else None
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def signed(value) -> str:
+    """A number with its sign (+1,25 / −0,50), localized; empty for no value."""
+    if value in (None, ""):
+        return ""
+    text = number_format(abs(value), decimal_pos=2, use_l10n=True)
+    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
