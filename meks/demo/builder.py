@@ -125,13 +125,18 @@ def demo_is_loaded() -> bool:
 
 def build_demo(*, portfolio: bool = True) -> None:
     """Build the demo data set in one transaction; ``portfolio=False`` stops after accounts (quick tests)."""
-    from .portfolio import build_portfolio
-
     rng = random.Random(SEED)
     with transaction.atomic():
         build_territory(rng)
         organizations = build_organizations(rng)
         build_accounts(organizations)
         if portfolio:
-            build_portfolio(rng=random.Random(SEED + 1))
+            build_demo_portfolio()
+
+
+def build_demo_portfolio() -> None:
+    """The portfolio part of the demo data set, on top of its accounts and territories."""
+    from .portfolio import build_portfolio
+
+    build_portfolio(rng=random.Random(SEED + 1))
 

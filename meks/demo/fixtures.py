@@ -16,13 +16,12 @@ def demo(db):
 
 
 @pytest.fixture
-def portfolio_demo(db):
+def portfolio_demo(demo):
     """The whole demo data set, the 309-project portfolio included; returns username -> user."""
-    from meks.accounts.models import User
-    from meks.demo.builder import build_demo
+    from meks.demo.builder import build_demo_portfolio
 
-    build_demo()
-    return {user.username: user for user in User.objects.all()}
+    build_demo_portfolio()
+    return demo
 
 
 @pytest.fixture

@@ -43,8 +43,11 @@ def test_confidence_points_to_levels():
 
 def test_a_late_milestone_moves_lag_confidence_and_the_late_list(demo, make_project):
     project = make_project(start=TODAY - dt.timedelta(days=30), end=TODAY + dt.timedelta(days=600))
+    services.project_transition(actor=demo["office"], project=project, action="submit")
     fresh = selectors.project_get(user=demo["office"], pk=project.pk)
     assert (fresh.lag_days, fresh.confidence) == (0, "green")
+    index_before = {s.region.kato: s for s in compute_rating()}["35"]
+    assert index_before.components["schedule"] == Decimal("1.0000")
     assert project.pk not in [p.pk for p in selectors.late_projects(user=demo["office"])]
     design = project.milestones.get(kind="design")
     services.milestone_update(actor=demo["office"], milestone=design, expected_version=design.version,
@@ -55,6 +58,9 @@ def test_a_late_milestone_moves_lag_confidence_and_the_late_list(demo, make_proj
     listed = selectors.late_projects(user=demo["office"])
     assert [p.pk for p in listed] == [project.pk]
     assert listed[0].responsible.get_full_name() == "Ким Виктор Алексеевич"
+    index_after = {s.region.kato: s for s in compute_rating()}["35"]
+    assert index_after.components["schedule"] == Decimal("0.0000")
+    assert index_after.index < index_before.index
 
 
 def test_the_office_overrides_confidence_with_a_reason_kept_in_history(demo, make_project):
