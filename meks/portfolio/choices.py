@@ -96,7 +96,7 @@ class MilestoneKind(models.TextChoices):
     TENDER_PUBLISHED = "tender_published", _("Tender published")
     CONTRACT_SIGNED = "contract_signed", _("Contract signed")
     WORKS_STARTED = "works_started", _("Works started")
-    WORKS_HALF = "works_half", _("Works 50% complete")
+    WORKS_HALF = "works_half", _("Half of the works done")
     COMMISSIONED = "commissioned", _("Commissioned")
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meks.core.access import Role
 
@@ -45,7 +46,7 @@ def _guard_contract_signed(project) -> str | None:
 def _guard_works_complete(project) -> str | None:
     latest = project.progress_reports.order_by("-period").first()
     if latest is None or latest.completion_percent < 100:
-        return str(_("The latest progress report must show 100% completion."))
+        return str(_("The latest progress report must show the works fully complete."))
     return None
 
 
@@ -89,7 +90,7 @@ TRANSITIONS = (
                _guard_works_complete),
     Transition("suspend", _("Suspend"), ACTIVE, S.SUSPENDED, (Role.PROJECT_OFFICE,), reason_required=True),
     Transition("resume", _("Resume"), (S.SUSPENDED,), None, (Role.PROJECT_OFFICE,), reason_required=True),
-    Transition("cancel", _("Cancel"), tuple(s for s in S.values if s not in FINAL_STATUSES), S.CANCELLED,
+    Transition("cancel", pgettext_lazy("lifecycle", "Cancel"), tuple(s for s in S.values if s not in FINAL_STATUSES), S.CANCELLED,
                (Role.PROJECT_OFFICE,), reason_required=True),
 )
 TRANSITIONS_BY_ACTION = {transition.action: transition for transition in TRANSITIONS}

@@ -239,7 +239,7 @@ def progress_report_submit(
     """Submit a month's cumulative progress; a figure that falls, or exceeds the plan, needs an explanation."""
     if not project_can_edit(user=actor, project=project):
         raise _forbidden(_("You may not report on this project."))
-    if project.status not in {ProjectStatus.IMPLEMENTATION, ProjectStatus.CONTRACTOR_DETERMINATION}:
+    if project.status != ProjectStatus.IMPLEMENTATION:
         raise ServiceError(_("Progress is reported only for projects in implementation."), code="wrong_status")
     period = period.replace(day=1)
     if period > timezone.localdate():

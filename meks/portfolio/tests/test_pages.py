@@ -49,6 +49,8 @@ def test_a_decision_by_the_wrong_user_changes_nothing(client_for, demo, karagand
         None: LOGIN, "akimat.mangystau": 404, "contractor": 404,
     })
     # Visible but not allowed: the page explains and nothing changes.
+    demo["akimat.karaganda"].language = "en"
+    demo["akimat.karaganda"].save(update_fields=["language"])
     before = project_state(project)()
     response = client_for("akimat.karaganda").post(url, data, follow=True)
     assert "may not" in response.content.decode()
@@ -60,6 +62,8 @@ def test_a_decision_by_the_wrong_user_changes_nothing(client_for, demo, karagand
 
 def test_the_page_says_what_is_missing_and_who_must_act(client_for, demo, karaganda_project):
     project = move(karaganda_project, demo, *TO_CONFIRMED)
+    demo["office"].language = "en"
+    demo["office"].save(update_fields=["language"])
     page = client_for("office").get(reverse("portfolio:project_detail", args=[project.pk]))
     body = page.content.decode()
     assert "Positive conclusion of the state expertise" in body
