@@ -56,6 +56,16 @@ def organization_list(
     return queryset.order_by(localized_field_name("name"), "pk")
 
 
+def organization_choices(*, user: Any, kinds: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+    """(id, name in the active language) of visible organizations, optionally of some kinds; one light query."""
+    column = localized_field_name("name")
+    queryset = Organization.objects.filter(_organization_filter(scope_of(user)))
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    rows = queryset.order_by(column, "pk").values_list("pk", column, "name_ru")
+    return [(pk, name or fallback) for pk, name, fallback in rows]
+
+
 def organization_get(*, user: Any, pk: int) -> Organization:
     """One visible organization, or 404."""
     return get_visible_or_404(organization_list(user=user), pk=pk)

@@ -8,7 +8,8 @@
 This is benchmark data: rows go in with plain ``bulk_create`` in batches of 5,000, WITHOUT history rows,
 status changes or baselines, so the records have no audit trail. Never load it into a database people use.
 
-The same seed and sizes give the same records. A second call adds more projects after the first ones (their
+The same seed and sizes give the same records (dates are laid out around the day of the build, as in the
+demo portfolio, so the mix of lags stays current). A second call adds more projects after the first ones (their
 codes continue the numbering), so a test can grow the portfolio from 10 to 1,000 projects.
 """
 

@@ -22,8 +22,8 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import DecimalField, Exists, F, IntegerField, OuterRef, QuerySet, Window
+from django.db.models.functions import ExtractYear, Lag
 
 from meks.accounts.models import User
 from meks.accounts.selectors import organization_list
@@ -45,29 +45,38 @@ METRIC_ORDER = {metric: index for index, metric in enumerate(TargetMetric.values
 
 
 def _yearly_achievement(projects: QuerySet[Project]) -> list[dict[str, Any]]:
-    """What was achieved in each year, per direction: one aggregate query.
+    """What was achieved in each year, per direction.
 
-    Each project's latest report of a year, minus its latest report of an earlier year (zero when none),
-    summed by year and direction.
+    One query reads each project's latest report of each year with, beside it, the project's previous
+    year-end report (a window function over those rows); the differences are summed here by year and
+    direction. Per year-end row this is two index lookups instead of a correlated subquery per figure.
     """
-    reports = ProgressReport.objects.filter(project__in=projects).annotate(year=ExtractYear("period"))
     later_in_year = ProgressReport.objects.filter(
         project=OuterRef("project"), period__gt=OuterRef("period"), period__year=OuterRef("year")
     )
-    earlier = ProgressReport.objects.filter(project=OuterRef("project"), period__year__lt=OuterRef("year")).order_by(
-        "-period"
-    )
-    sums = {}
-    for metric, (figure, output) in METRIC_FIGURES.items():
-        before = Subquery(earlier.annotate(figure=figure).values("figure")[:1], output_field=output)
-        zero = Value(Decimal("0") if isinstance(output, DecimalField) else 0, output_field=output)
-        sums[metric] = Coalesce(Sum(figure - Coalesce(before, zero), output_field=output), zero)
-    return list(
-        reports.filter(~Exists(later_in_year))
+    figures = {metric: figure for metric, (figure, _output) in METRIC_FIGURES.items()}
+    rows = (
+        ProgressReport.objects.filter(project__in=projects)
+        .annotate(year=ExtractYear("period"))
+        .filter(~Exists(later_in_year))
+        .annotate(**{f"now_{metric}": figure for metric, figure in figures.items()})
+        .annotate(**{
+            f"before_{metric}": Window(Lag(figure), partition_by=[F("project")], order_by=F("period").asc())
+            for metric, figure in figures.items()
+        })
         .order_by()
-        .values("year", "project__direction")
-        .annotate(**sums)
+        .values_list("year", "project__direction", *[f"now_{m}" for m in figures], *[f"before_{m}" for m in figures])
     )
+    count = len(figures)
+    totals: dict[tuple[int, int], list[Decimal]] = {}
+    for row in rows:
+        sums = totals.setdefault((row[0], row[1]), [Decimal("0")] * count)
+        for index in range(count):
+            sums[index] += Decimal(row[2 + index] or 0) - Decimal(row[2 + count + index] or 0)
+    return [
+        {"year": year, "project__direction": direction, **dict(zip(figures, sums, strict=True))}
+        for (year, direction), sums in totals.items()
+    ]
 
 
 def _percent(achieved: Decimal | None, target: Decimal) -> Decimal | None:

@@ -15,12 +15,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, CharField, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from .choices import DeliveryConfidence, ProjectStatus
-from .models import ProgressReport
+from .models import Milestone, ProgressReport
 from .readiness import READINESS_FIELDS
+from .schedule import milestone_lag_expression
 
 LAG_POINTS = ((180, 4), (90, 3), (30, 2), (0, 1))
 SPENDING_GAP = Decimal("20")
@@ -33,44 +47,68 @@ LEVEL_OF_POINTS = (
 )
 
 
-def latest_report_value(field: str):
-    """A subquery: ``field`` of the project's latest progress report (NULL when none)."""
-    latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period").values(field)[:1]
-    return Subquery(latest)
+class LevelOfPoints(Func):
+    """``CASE points WHEN 0 THEN 'green' … ELSE 'red' END``: points to level, evaluating points once."""
+
+    output_field = CharField()
+
+    def __init__(self, points, **extra):
+        super().__init__(points, **extra)
+        whens = " ".join(f"WHEN {number} THEN '{level.value}'" for number, level in enumerate(LEVEL_OF_POINTS[:-1]))
+        self.template = f"CASE %(expressions)s {whens} ELSE '{LEVEL_OF_POINTS[-1].value}' END"
 
 
-def confidence_points_expression(lag_field: str = "lag_days"):
-    """Points of the rule above for each project; expects ``lag_field`` annotated already."""
-    lag_points = Case(
-        *[When(**{f"{lag_field}__gt": limit}, then=Value(points)) for limit, points in LAG_POINTS],
-        default=Value(0), output_field=IntegerField(),
+def lag_points_subquery(on=None):
+    """Points for the project's worst milestone lag, from one subquery over its milestones."""
+    worst = (
+        Milestone.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(worst=Max(milestone_lag_expression(on)))
+        .annotate(points=Case(*[When(worst__gt=limit, then=Value(points)) for limit, points in LAG_POINTS],
+                              default=Value(0), output_field=IntegerField()))
+        .values("points")
     )
-    spent = Coalesce(latest_report_value("spent"), Value(Decimal("0")), output_field=DecimalField())
-    completion = Coalesce(latest_report_value("completion_percent"), Value(Decimal("0")), output_field=DecimalField())
-    spending_points = Case(
-        When(Q(cost_estimate__gt=0) & Q(_spent_pct__gt=F("_completion") + SPENDING_GAP), then=Value(1)),
-        default=Value(0), output_field=IntegerField(),
+    return Coalesce(Subquery(worst, output_field=IntegerField()), Value(0))
+
+
+def spending_point_subquery():
+    """1 when the latest report's spending runs more than 20 points ahead of its completion.
+
+    Compared without division (``spent × 100 > (completion + 20) × estimate``) so that SQLite's integer
+    arithmetic cannot round the share down.
+    """
+    ahead = GreaterThan(F("spent") * Value(100), (F("completion_percent") + Value(SPENDING_GAP)) * OuterRef("cost_estimate"))
+    latest = (
+        ProgressReport.objects.filter(project=OuterRef("pk"))
+        .order_by("-period")
+        .annotate(point=Case(When(ahead, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .values("point")[:1]
     )
+    return Coalesce(Subquery(latest, output_field=IntegerField()), Value(0))
+
+
+def readiness_point_expression():
+    """1 for a confirmed project, or one at contractor determination, whose checklist is incomplete."""
     not_ready = Q()
     for field in READINESS_FIELDS:
         not_ready |= Q(**{field: False})
-    readiness_points = Case(
-        When(Q(status__in=[ProjectStatus.CONFIRMED, ProjectStatus.CONTRACTOR_DETERMINATION]) & not_ready,
-             then=Value(1)),
+    return Case(
+        When(Q(status__in=[ProjectStatus.CONFIRMED, ProjectStatus.CONTRACTOR_DETERMINATION]) & not_ready, then=Value(1)),
         default=Value(0), output_field=IntegerField(),
     )
-    return {
-        "_spent_pct": spent * Value(Decimal("100")) / F("cost_estimate"),
-        "_completion": completion,
-    }, lag_points + spending_points + readiness_points
+
+
+def confidence_points_expression(on=None):
+    """The rule's points for each project."""
+    return lag_points_subquery(on) + spending_point_subquery() + readiness_point_expression()
 
 
 def confidence_level_expression(points_field: str = "confidence_points"):
-    """The level for the points (or the project office's override, when set)."""
+    """The level for the points, or the project office's override when set."""
     return Case(
         When(~Q(confidence_override=""), then=F("confidence_override")),
-        *[When(**{points_field: points}, then=Value(level.value)) for points, level in enumerate(LEVEL_OF_POINTS[:-1])],
-        default=Value(DeliveryConfidence.RED.value),
+        default=LevelOfPoints(F(points_field)),
         output_field=CharField(),
     )
 

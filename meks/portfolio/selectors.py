@@ -119,16 +119,19 @@ def _filtered(queryset: QuerySet, filters: PortfolioFilters) -> QuerySet:
     return queryset
 
 
+def _visible(user: Any, filters: PortfolioFilters) -> QuerySet[Project]:
+    return _filtered(Project.objects.filter(project_visibility(user)), filters).select_related(
+        "region", "direction", "owner", "responsible"
+    )
+
+
 def project_queryset(*, user: Any, filters: PortfolioFilters | None = None, on: dt.date | None = None) -> QuerySet[Project]:
     """Visible projects with ``lag_days``, ``readiness_count``, ``confidence_points`` and ``confidence``."""
     filters = filters or PortfolioFilters()
-    helpers, points = confidence_points_expression()
     queryset = (
-        _filtered(Project.objects.filter(project_visibility(user)), filters)
-        .select_related("region", "direction", "owner", "responsible")
-        .annotate(lag_days=project_lag_subquery(on), readiness_count=readiness_count_expression())
-        .annotate(**helpers)
-        .annotate(confidence_points=points)
+        _visible(user, filters)
+        .annotate(lag_days=project_lag_subquery(on), readiness_count=readiness_count_expression(),
+                  confidence_points=confidence_points_expression(on))
         .annotate(confidence=confidence_level_expression())
     )
     if filters.confidence:
@@ -136,6 +139,14 @@ def project_queryset(*, user: Any, filters: PortfolioFilters | None = None, on: 
     if filters.late is not None:
         queryset = queryset.filter(lag_days__gt=0) if filters.late else queryset.filter(lag_days=0)
     return queryset
+
+
+def project_count(*, user: Any, filters: PortfolioFilters | None = None) -> int:
+    """How many projects the list holds; without the derived columns unless a filter needs them."""
+    filters = filters or PortfolioFilters()
+    if filters.confidence or filters.late is not None:
+        return project_queryset(user=user, filters=filters).count()
+    return _filtered(Project.objects.filter(project_visibility(user)), filters).count()
 
 
 SORTS = {
@@ -220,24 +231,27 @@ def confidence_distribution(*, user: Any, filters: PortfolioFilters | None = Non
     return [{"level": level, "label": label, "count": counts.get(level, 0)} for level, label in DeliveryConfidence.choices]
 
 
+OPEN_EXCLUDED = (ProjectStatus.COMMISSIONED, ProjectStatus.CANCELLED, ProjectStatus.REJECTED)
+
+
+def _late(user: Any, filters: PortfolioFilters | None) -> QuerySet[Project]:
+    """Open visible projects behind their schedule, with ``lag_days`` only (the late list needs no more)."""
+    return (
+        _visible(user, filters or PortfolioFilters())
+        .annotate(lag_days=project_lag_subquery())
+        .filter(lag_days__gt=0)
+        .exclude(status__in=OPEN_EXCLUDED)
+    )
+
+
 def late_projects(*, user: Any, filters: PortfolioFilters | None = None, limit: int = 10) -> QuerySet[Project]:
     """The most-late projects with their responsible official and owner."""
-    return (
-        project_queryset(user=user, filters=filters)
-        .filter(lag_days__gt=0)
-        .exclude(status__in=[ProjectStatus.COMMISSIONED, ProjectStatus.CANCELLED, ProjectStatus.REJECTED])
-        .order_by("-lag_days", "code")[:limit]
-    )
+    return _late(user, filters).order_by("-lag_days", "code")[:limit]
 
 
 def late_project_count(*, user: Any, filters: PortfolioFilters | None = None) -> int:
     """How many open projects are behind their approved schedule."""
-    return (
-        project_queryset(user=user, filters=filters)
-        .filter(lag_days__gt=0)
-        .exclude(status__in=[ProjectStatus.COMMISSIONED, ProjectStatus.CANCELLED, ProjectStatus.REJECTED])
-        .count()
-    )
+    return _late(user, filters).count()
 
 
 def milestone_schedule(*, project: Project, on: dt.date | None = None) -> QuerySet[Milestone]:

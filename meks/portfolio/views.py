@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meks.accounts.selectors import organization_list
+from meks.accounts.selectors import organization_choices
 from meks.core.access import Role, scope_of
 from meks.core.audit import history_entries
 from meks.core.forms import paginate
 from meks.territory.maps import MAP_CREDIT, region_shapes
-from meks.territory.selectors import region_list
+from meks.territory.selectors import region_choices, region_list
 
 from . import selectors, services
 from .achievement import targets_against_achievement
@@ -49,9 +49,9 @@ def _filter_context(request: HttpRequest, filters: selectors.PortfolioFilters) -
         "filters": filters,
         "filter_query": filters.as_query(),
         "filter_qs": urlencode(filters.as_query()),
-        "regions": region_list(user=request.user),
+        "regions": region_choices(user=request.user),
         "directions": selectors.direction_list(),
-        "owners": organization_list(user=request.user).filter(kind__in=["utility", "akimat"]),
+        "owners": organization_choices(user=request.user, kinds=("utility", "akimat")),
         "stages": Stage.choices,
         "statuses": ProjectStatus.choices,
         "confidence_levels": DeliveryConfidence.choices,
@@ -93,7 +93,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     _require_portfolio_reader(request)
     filters = selectors.PortfolioFilters.from_query(request.GET)
     projects = selectors.project_list(user=request.user, filters=filters, ordering=request.GET.get("sort"))
-    context = {**_filter_context(request, filters), "page": paginate(request, projects),
+    count = selectors.project_count(user=request.user, filters=filters)
+    context = {**_filter_context(request, filters), "page": paginate(request, projects, count=count),
                "can_create": scope_of(request.user).has_role(Role.PROJECT_OFFICE, Role.AKIMAT, Role.UTILITY)}
     template = "portfolio/_project_table.html" if request.htmx else "portfolio/project_list.html"
     return render(request, template, context)

@@ -13,6 +13,15 @@ from meks.territory.models import Region
 TODAY = dt.date(2026, 11, 21)
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service messages are asserted in English (pages render in each user's own language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def directions(db):
     return {code: Direction.objects.create(code=code, name_ru=code, order=order)
