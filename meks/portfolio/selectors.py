@@ -82,6 +82,16 @@ class PortfolioFilters:
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
 
+def is_portfolio_reader(user: Any) -> bool:
+    """True for a user whose roles show projects at all (the portfolio's pages answer 404 to others)."""
+    return scope_of(user).has_role(*REGION_READERS, Role.UTILITY)
+
+
+def is_portfolio_registrar(user: Any) -> bool:
+    """True for a user who may register projects (and so use the import template)."""
+    return scope_of(user).has_role(Role.PROJECT_OFFICE, Role.AKIMAT, Role.UTILITY)
+
+
 def project_visibility(user: Any) -> Q:
     """The filter of the projects ``user`` may see."""
     scope = scope_of(user)

@@ -40,7 +40,7 @@ from .readiness import missing_items
 
 
 def _require_portfolio_reader(request: HttpRequest) -> None:
-    if not scope_of(request.user).has_role(*selectors.REGION_READERS, Role.UTILITY):
+    if not selectors.is_portfolio_reader(request.user):
         raise Http404
 
 
@@ -95,7 +95,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list(user=request.user, filters=filters, ordering=request.GET.get("sort"))
     count = selectors.project_count(user=request.user, filters=filters)
     context = {**_filter_context(request, filters), "page": paginate(request, projects, count=count),
-               "can_create": scope_of(request.user).has_role(Role.PROJECT_OFFICE, Role.AKIMAT, Role.UTILITY)}
+               "can_create": selectors.is_portfolio_registrar(request.user)}
     template = "portfolio/_project_table.html" if request.htmx else "portfolio/project_list.html"
     return render(request, template, context)
 
@@ -182,7 +182,7 @@ def project_confidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
-    if not scope_of(request.user).has_role(Role.PROJECT_OFFICE, Role.AKIMAT, Role.UTILITY):
+    if not selectors.is_portfolio_registrar(request.user):
         raise Http404
     form = ProjectForm(request.POST or None, creating=True)
     form.fields["region"].queryset = region_list(user=request.user)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import excel
-from .selectors import PortfolioFilters, project_list
+from .selectors import PortfolioFilters, is_portfolio_reader, is_portfolio_registrar, project_list
 
 
 class ImportForm(forms.Form):
@@ -28,6 +28,8 @@ class ImportForm(forms.Form):
 @login_required
 @require_GET
 def template_download(request: HttpRequest) -> FileResponse:
+    if not is_portfolio_registrar(request.user):
+        raise Http404
     workbook = excel.write_workbook(user=request.user)
     return FileResponse(workbook, as_attachment=True, filename=excel.template_filename())
 
@@ -35,6 +37,8 @@ def template_download(request: HttpRequest) -> FileResponse:
 @login_required
 @require_GET
 def projects_export(request: HttpRequest) -> FileResponse:
+    if not is_portfolio_reader(request.user):
+        raise Http404
     projects = project_list(user=request.user, filters=PortfolioFilters.from_query(request.GET),
                             ordering=request.GET.get("sort") or None)
     workbook = excel.write_workbook(user=request.user, projects=projects)
@@ -44,6 +48,8 @@ def projects_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def projects_import(request: HttpRequest) -> HttpResponse:
+    if not is_portfolio_registrar(request.user):
+        raise Http404
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems: list[excel.Problem] = []
     if request.method == "POST" and form.is_valid():

@@ -92,3 +92,35 @@ def test_an_akimat_list_holds_only_its_region(client_for, portfolio_demo):
     page = client_for("akimat.mangystau").get(reverse("portfolio:project_list"))
     assert page.context["page"].paginator.count == 13
     assert {p.region.kato for p in page.context["page"]} == {"47"}
+
+
+def test_remaining_pages_matrix(client_for, demo, karaganda_project):
+    project = karaganda_project
+    milestone = project.milestones.get(kind="design")
+    state = project_state(project)
+    check_matrix(client_for, "post", reverse("portfolio:project_readiness", args=[project.pk]),
+                 {"ready_design": "on", "version": project.version, "reason": ""}, state=state,
+                 expect={None: LOGIN, "akimat.mangystau": 404, "contractor": 404})
+    check_matrix(client_for, "post", reverse("portfolio:project_confidence", args=[project.pk]),
+                 {"level": "red", "reason": "x", "version": project.version}, state=state,
+                 expect={None: LOGIN, "akimat.mangystau": 404, "contractor": 404})
+    # Visible but not the project office: refused by the service, nothing changes.
+    before = state()
+    client_for("akimat.karaganda").post(reverse("portfolio:project_confidence", args=[project.pk]),
+                                        {"level": "red", "reason": "x", "version": project.version})
+    assert state() == before
+    check_matrix(client_for, "get", reverse("portfolio:milestone_edit", args=[project.pk, milestone.pk]), expect={
+        None: LOGIN, "office": 200, "akimat.karaganda": 200, "utility": 200, "ministry": 404, "akimat.mangystau": 404})
+    check_matrix(client_for, "get", reverse("portfolio:baseline_compare", args=[project.pk]), expect={
+        None: LOGIN, "office": 200, "akimat.karaganda": 200, "akimat.mangystau": 404, "contractor": 404})
+    baseline = project.baselines.get()
+    check_matrix(client_for, "post", reverse("portfolio:baseline_decide", args=[project.pk, baseline.pk]),
+                 {"decision": "approve"}, state=lambda: snapshot(type(baseline).objects.filter(pk=baseline.pk)),
+                 expect={None: LOGIN, "akimat.mangystau": 404, "contractor": 404})
+    check_matrix(client_for, "get", reverse("portfolio:project_create"), expect={
+        None: LOGIN, "office": 200, "akimat.karaganda": 200, "utility": 200, "ministry": 404, "contractor": 404})
+    for name in ("portfolio_excel:template", "portfolio_excel:import"):
+        check_matrix(client_for, "get", reverse(name), expect={
+            None: LOGIN, "office": 200, "akimat.karaganda": 200, "utility": 200, "ministry": 404, "contractor": 404})
+    check_matrix(client_for, "get", reverse("portfolio_excel:export"), expect={
+        None: LOGIN, "office": 200, "ministry": 200, "akimat.mangystau": 200, "contractor": 404, "bank": 404})
