@@ -264,7 +264,6 @@ def build_portfolio(*, rng: random.Random | None = None, anchor: dt.date | None 
             title_en=en.format(place=place.name_en if place else region.centre_en),
             direction=directions[direction], project_type=rng.choice(["rehabilitation", "replacement", "construction", "expansion"]),
             region=region, settlement=place, owner=owner, responsible=responsible, status=status,
-            status_changed_at=timezone.make_aware(dt.datetime.combine(anchor - dt.timedelta(days=rng.randint(5, 90)), dt.time(10))),
             cost_estimate=cost,
             planned_km_heat=km if direction == "heat" else 0, planned_km_power=km * 2 if direction == "power" else 0,
             planned_km_water=km if direction == "water" else 0, planned_km_sewer=km / 3 if direction == "sewerage" else 0,
@@ -276,6 +275,9 @@ def build_portfolio(*, rng: random.Random | None = None, anchor: dt.date | None 
         plans.append({"q": q, "status": status, "ready": ready})
 
     _lay_out_schedules(rng, anchor, project_rows, plans)
+    for row, plan in zip(project_rows, plans, strict=True):
+        plan["path"] = _status_path(None, plan["status"], row.planned_start, anchor)
+        row.status_changed_at = plan["path"][-1].changed_at if plan["path"] else None
     created = bulk_create_with_history(project_rows, Project, batch_size=500, default_change_reason=DEMO_REASON)
     saved = {p.code: p for p in Project.objects.filter(code__in=[p.code for p in created])}
     milestones, baselines, changes, reports = [], [], [], []
@@ -286,7 +288,9 @@ def build_portfolio(*, rng: random.Random | None = None, anchor: dt.date | None 
         baselines.append(Baseline(project=project, number=1, status=BaselineStatus.APPROVED, reason=DEMO_REASON,
                                   dates={kind: d["baseline_date"].isoformat() for kind, d in plan["milestones"].items()},
                                   decided_at=timezone.make_aware(dt.datetime.combine(row.planned_start, dt.time(9)))))
-        changes += _status_path(project, plan["status"], row.planned_start, anchor)
+        for change in plan["path"]:
+            change.project = project
+        changes += plan["path"]
         reports += _progress(rng, project, plan, anchor)
     bulk_create_with_history(milestones, Milestone, batch_size=1000, default_change_reason=DEMO_REASON)
     bulk_create_with_history(baselines, Baseline, batch_size=500, default_change_reason=DEMO_REASON)
@@ -341,7 +345,7 @@ PATH = [ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.DOCUMENT_CHE
         ProjectStatus.IMPLEMENTATION]
 
 
-def _status_path(project: Project, status: str, start: dt.date, anchor: dt.date) -> list[StatusChange]:
+def _status_path(project: Project | None, status: str, start: dt.date, anchor: dt.date) -> list[StatusChange]:
     steps = PATH[: PATH.index(status) + 1]
     first = min(start, anchor) - dt.timedelta(days=20 * len(steps))
     return [
