@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "meks.territory",
     "meks.accounts",
     "meks.portfolio",
+    "meks.assignments",
     "meks.api",
     "meks.demo",
 ]
@@ -273,6 +274,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("MEKS_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Days before a deadline on which its responsible official is reminded.
+MEKS_ASSIGNMENT_REMINDER_DAYS = (7, 3, 1)
 
 # Demo accounts are created only where this is on (never in production).
 MEKS_DEMO_ENABLED = False

@@ -1,5 +1,6 @@
 """The base of every domain record: timestamps, a version for optimistic locking and a full history."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -41,3 +42,29 @@ class TranslatedNameMixin(models.Model):
         from .i18n import localized
 
         return localized(self, "name")
+
+
+class Notification(models.Model):
+    """A message to one user inside the platform (reminders, escalations), shown until read.
+
+    ``key`` makes sending idempotent: a periodic job that runs twice sends each message once.
+    """
+
+    audit_exempt = "delivery records, not domain data"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("user"))
+    key = models.CharField(_("key"), max_length=200)
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
+
+    def __str__(self) -> str:
+        return self.text[:80]

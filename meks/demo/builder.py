@@ -132,6 +132,14 @@ def build_demo(*, portfolio: bool = True) -> None:
         build_accounts(organizations)
         if portfolio:
             build_demo_portfolio()
+            build_demo_assignments()
+
+
+def build_demo_assignments() -> None:
+    """The demo meetings and assignments."""
+    from .assignments import build_assignments
+
+    build_assignments()
 
 
 def build_demo_portfolio() -> None:

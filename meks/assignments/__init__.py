@@ -1,0 +1,1 @@
+"""Control of assignments: meetings, assignments with executors and deadlines, reports, extensions, discipline."""
