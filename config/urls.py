@@ -17,6 +17,8 @@ urlpatterns = [
     path("territory/", include("meks.territory.urls")),
     path("portfolio/", include("meks.portfolio.urls")),
     path("portfolio/", include("meks.portfolio.urls_excel")),
+    path("assignments/", include("meks.assignments.urls_reports")),
+    path("assignments/", include("meks.assignments.urls")),
     path("api/", include("meks.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from .accounts import MeView, OrganizationViewSet
+from .assignments import AssignmentSummaryView, DisciplineRankingView
+from .assignments import router as assignments_router
 from .auth import TokenObtainView
 from .docs import ApiDocsView
 from .portfolio import RegionRatingView, SummaryView
@@ -24,6 +26,11 @@ v1_patterns = [
         *portfolio_router.urls,
         path("summary/", SummaryView.as_view(), name="portfolio-summary"),
         path("region-rating/", RegionRatingView.as_view(), name="portfolio-region-rating"),
+    ])),
+    path("assignments/", include([
+        *assignments_router.urls,
+        path("summary/", AssignmentSummaryView.as_view(), name="assignments-summary"),
+        path("ranking/", DisciplineRankingView.as_view(), name="assignments-ranking"),
     ])),
 ]
 

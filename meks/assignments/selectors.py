@@ -3,8 +3,8 @@
 Who sees what: the project office sees every assignment; any other user those whose lead executor or
 co-executor is their organization, and those of meetings their organization keeps under control.
 
-Overdue is never stored: a deadline is overdue on a date when it has no accepted report and its due date
-has passed. A deadline counts for discipline once it has come due or been met: on time when its accepted
+Overdue is never stored: a deadline is overdue on a date when no report accepted for it was submitted by
+that date and its due date has passed; asked about a past date, a deadline met later counts as open. A deadline counts for discipline once it has come due or been met: on time when its accepted
 report was submitted by the due date, late when after, overdue while still open past it. The delay of a
 late one is its report's date minus the due date; of an overdue one, the date minus the due date.
 """
@@ -82,21 +82,31 @@ class AssignmentFilters:
         )
 
 
+def open_on(on: dt.date, prefix: str = "") -> Q:
+    """Deadlines not yet met on ``on``: no accepted report, or one dated after ``on``."""
+    return Q(**{f"{prefix}fulfilled_on__isnull": True}) | Q(**{f"{prefix}fulfilled_on__gt": on})
+
+
+def met_by(on: dt.date, prefix: str = "") -> Q:
+    """Deadlines met on or before ``on``."""
+    return Q(**{f"{prefix}fulfilled_on__isnull": False, f"{prefix}fulfilled_on__lte": on})
+
+
 def _overdue_deadlines(on: dt.date) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(fulfilled_on__isnull=True, due_date__lt=on)
+    return Deadline.objects.filter(open_on(on), due_date__lt=on)
 
 
 def assignment_list(*, user: Any, filters: AssignmentFilters | None = None, on: dt.date | None = None) -> QuerySet[Assignment]:
     """Visible assignments with their next open deadline, overdue deadline count and worst delay, as of ``on``."""
     on = on or timezone.localdate()
     filters = filters or AssignmentFilters()
-    open_past = Q(deadlines__fulfilled_on__isnull=True, deadlines__due_date__lt=on)
+    open_past = open_on(on, "deadlines__") & Q(deadlines__due_date__lt=on)
     queryset = (
         Assignment.objects.filter(pk__in=_visible_ids(user))
         .select_related("meeting", "lead_executor", "lead_official")
         .annotate(
             overdue_count=Count("deadlines", filter=open_past, distinct=True),
-            next_due=Min("deadlines__due_date", filter=Q(deadlines__fulfilled_on__isnull=True)),
+            next_due=Min("deadlines__due_date", filter=open_on(on, "deadlines__")),
             worst_delay=Coalesce(Max(DaysBetween(Value(on), F("deadlines__due_date")), filter=open_past), Value(0),
                                  output_field=IntegerField()),
         )
@@ -134,7 +144,7 @@ def due_soon(*, user: Any, on: dt.date | None = None, days: int = 14) -> QuerySe
     """Open deadlines falling within the next ``days`` days (today included)."""
     on = on or timezone.localdate()
     return (
-        Deadline.objects.filter(fulfilled_on__isnull=True, due_date__gte=on, due_date__lte=on + dt.timedelta(days=days),
+        Deadline.objects.filter(open_on(on), due_date__gte=on, due_date__lte=on + dt.timedelta(days=days),
                                 assignment__in=_visible_ids(user))
         .select_related("assignment__meeting", "assignment__lead_executor", "assignment__lead_official")
         .annotate(days_left=DaysBetween(F("due_date"), Value(on)))
@@ -177,11 +187,11 @@ def discipline_ranking(*, user: Any, on: dt.date | None = None, by: str = "organ
     on = on or timezone.localdate()
     counted = (
         Deadline.objects.filter(assignment__in=_visible_ids(user))
-        .filter(Q(due_date__lt=on) | Q(fulfilled_on__isnull=False))
+        .filter(Q(due_date__lt=on) | met_by(on))
     )
     delay = Case(
-        When(fulfilled_on__isnull=False, fulfilled_on__gt=F("due_date"), then=DaysBetween(F("fulfilled_on"), F("due_date"))),
-        When(fulfilled_on__isnull=True, then=DaysBetween(Value(on), F("due_date"))),
+        When(met_by(on) & Q(fulfilled_on__gt=F("due_date")), then=DaysBetween(F("fulfilled_on"), F("due_date"))),
+        When(open_on(on), then=DaysBetween(Value(on), F("due_date"))),
         default=Value(0), output_field=IntegerField(),
     )
     if by == "official":
@@ -195,9 +205,9 @@ def discipline_ranking(*, user: Any, on: dt.date | None = None, by: str = "organ
         counted.annotate(delay=delay).order_by().values(*group)
         .annotate(
             due=Count("pk"),
-            on_time=Count("pk", filter=Q(fulfilled_on__isnull=False, fulfilled_on__lte=F("due_date"))),
-            late=Count("pk", filter=Q(fulfilled_on__isnull=False, fulfilled_on__gt=F("due_date"))),
-            overdue=Count("pk", filter=Q(fulfilled_on__isnull=True)),
+            on_time=Count("pk", filter=met_by(on) & Q(fulfilled_on__lte=F("due_date"))),
+            late=Count("pk", filter=met_by(on) & Q(fulfilled_on__gt=F("due_date"))),
+            overdue=Count("pk", filter=open_on(on)),
             average_delay=Avg("delay", filter=Q(delay__gt=0)),
         )
     )
@@ -226,11 +236,10 @@ def assignment_summary(*, user: Any, on: dt.date | None = None) -> dict[str, Any
     visible = Assignment.objects.filter(pk__in=_visible_ids(user))
     by_status = dict(visible.order_by().values_list("status").annotate(count=Count("pk")))
     deadlines = Deadline.objects.filter(assignment__in=_visible_ids(user)).aggregate(
-        overdue=Count("pk", filter=Q(fulfilled_on__isnull=True, due_date__lt=on)),
-        due_soon=Count("pk", filter=Q(fulfilled_on__isnull=True, due_date__gte=on,
-                                      due_date__lte=on + dt.timedelta(days=14))),
-        met_on_time=Count("pk", filter=Q(fulfilled_on__isnull=False, fulfilled_on__lte=F("due_date"))),
-        met_late=Count("pk", filter=Q(fulfilled_on__isnull=False, fulfilled_on__gt=F("due_date"))),
+        overdue=Count("pk", filter=open_on(on) & Q(due_date__lt=on)),
+        due_soon=Count("pk", filter=open_on(on) & Q(due_date__gte=on, due_date__lte=on + dt.timedelta(days=14))),
+        met_on_time=Count("pk", filter=met_by(on) & Q(fulfilled_on__lte=F("due_date"))),
+        met_late=Count("pk", filter=met_by(on) & Q(fulfilled_on__gt=F("due_date"))),
     )
     return {
         "on": on,

@@ -40,14 +40,14 @@ def test_failed_logins_are_recorded_and_lock_out(demo, settings):
     assert "accounts/locked_out.html" in [t.name for t in locked.templates]
 
 
-PORTFOLIO = {"dashboard", "projects", "rating"}
+PORTFOLIO = {"dashboard", "projects", "rating", "assignments"}
 NAVIGATION = {
     "office": {"home", "regions", "settlements", "organizations", "admin"} | PORTFOLIO,
     "akimat.karaganda": {"home", "my_region", "regions", "settlements", "organizations"} | PORTFOLIO,
     "utility": {"home", "my_organization", "regions", "settlements", "organizations"} | PORTFOLIO,
-    "operator": {"home", "my_organization", "regions", "settlements", "organizations"} | PORTFOLIO,
+    "operator": {"home", "my_organization", "regions", "settlements", "organizations"} | (PORTFOLIO - {"assignments"}),
     "contractor": {"home", "my_organization", "regions", "settlements", "organizations"},
-    "bank": {"home", "my_organization", "regions", "settlements", "organizations"},
+    "bank": {"home", "my_organization", "regions", "settlements", "organizations", "assignments"},
 }
 
 
