@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meks.accounts",
     "meks.portfolio",
     "meks.assignments",
+    "meks.appeals",
     "meks.api",
     "meks.demo",
 ]

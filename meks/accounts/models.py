@@ -59,6 +59,10 @@ class User(AbstractUser):
     position_en = models.CharField(_("position (English)"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(_("interface language"), max_length=5, choices=Language.choices, default=Language.RU)
+    is_organization_head = models.BooleanField(
+        _("head of the organization"), default=False,
+        help_text=_("Approves answers and extensions and is told of overdue work of the organization."),
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -133,6 +133,14 @@ def build_demo(*, portfolio: bool = True) -> None:
         if portfolio:
             build_demo_portfolio()
             build_demo_assignments()
+            build_demo_appeals()
+
+
+def build_demo_appeals() -> None:
+    """The demo contact centre: categories, routing rules and 850 appeals."""
+    from .appeals import build_appeals
+
+    build_appeals()
 
 
 def build_demo_assignments() -> None:

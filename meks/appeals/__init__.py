@@ -1,0 +1,1 @@
+"""The contact centre: appeals by phone and portal, routing, legal deadlines, answers, public tracking."""
