@@ -19,6 +19,8 @@ urlpatterns = [
     path("portfolio/", include("meks.portfolio.urls_excel")),
     path("assignments/", include("meks.assignments.urls_reports")),
     path("assignments/", include("meks.assignments.urls")),
+    path("appeals/", include("meks.appeals.urls")),
+    path("appeal/", include("meks.appeals.urls_public")),
     path("api/", include("meks.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from .accounts import MeView, OrganizationViewSet
+from .appeals import AppealSummaryView, AppealTrackView
+from .appeals import router as appeals_router
 from .assignments import AssignmentSummaryView, DisciplineRankingView
 from .assignments import router as assignments_router
 from .auth import TokenObtainView
@@ -31,6 +33,11 @@ v1_patterns = [
         *assignments_router.urls,
         path("summary/", AssignmentSummaryView.as_view(), name="assignments-summary"),
         path("ranking/", DisciplineRankingView.as_view(), name="assignments-ranking"),
+    ])),
+    path("appeals/", include([
+        *appeals_router.urls,
+        path("track/", AppealTrackView.as_view(), name="appeals-track"),
+        path("summary/", AppealSummaryView.as_view(), name="appeals-summary"),
     ])),
 ]
 

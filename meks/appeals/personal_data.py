@@ -8,6 +8,9 @@ who saw it, where and when.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from meks.core.access import Role, scope_of
@@ -63,8 +66,34 @@ def applicant_view(user: Any, appeal: Any, *, where: str) -> dict[str, str | boo
             "email": mask_email(appeal.applicant_email)}
 
 
+_BATCH: ContextVar[list | None] = ContextVar("personal_data_access_batch", default=None)
+
+
+@contextmanager
+def access_batch() -> Iterator[None]:
+    """Record the views made inside the block with one bulk insert at its end (lists and exports).
+
+    The insert joins the surrounding transaction, so the record is written exactly when the data shown is.
+    """
+    from .models import PersonalDataAccess
+
+    batch: list = []
+    token = _BATCH.set(batch)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if batch:
+        PersonalDataAccess.objects.bulk_create(batch, batch_size=1000)
+
+
 def record_access(*, user: Any, appeal: Any, where: str) -> None:
     """Note that ``user`` saw the personal data of ``appeal`` in ``where`` (page, api, export)."""
     from .models import PersonalDataAccess
 
-    PersonalDataAccess.objects.create(user=user, appeal=appeal, channel=where)
+    access = PersonalDataAccess(user=user, appeal=appeal, channel=where)
+    batch = _BATCH.get()
+    if batch is None:
+        access.save()
+    else:
+        batch.append(access)

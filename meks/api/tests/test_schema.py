@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from meks.core.testing.gates import require_chromium
 
+from .test_appeals import APPEAL_OPERATIONS
 from .test_assignments import ASSIGNMENT_OPERATIONS
 from .test_portfolio import PORTFOLIO_OPERATIONS
 
@@ -30,7 +31,7 @@ FOUNDATION_OPERATIONS = {
     ("/api/v1/organizations/{id}/", "get"),
     ("/api/v1/organizations/{id}/", "patch"),
 }
-EXPECTED_OPERATIONS = FOUNDATION_OPERATIONS | PORTFOLIO_OPERATIONS | ASSIGNMENT_OPERATIONS
+EXPECTED_OPERATIONS = FOUNDATION_OPERATIONS | PORTFOLIO_OPERATIONS | ASSIGNMENT_OPERATIONS | APPEAL_OPERATIONS
 
 
 def operations(schema: dict) -> set[tuple[str, str]]:
