@@ -70,9 +70,11 @@ from .common import (
     VALIDATION_RESPONSE,
     ApiViewMixin,
     Conflict,
+    DateQuerySerializer,
     ErrorSerializer,
     service_errors,
 )
+from .common import query_date as common_query_date
 from .portfolio import JSON_ONLY_RESPONSE, STATE_CONFLICT_RESPONSE, refuse_unknown_fields
 
 #: Codes of service refusals that come from the appeal's state rather than the request: answered 409.
@@ -121,20 +123,15 @@ ORGANIZATION_HELP = _("Identifier of the responsible organization the appeal is 
 ORGANIZATION_NAME_HELP = _("The responsible organization, in the language of the request; null before routing.")
 
 
-class OnQuerySerializer(serializers.Serializer):
+class OnQuerySerializer(DateQuerySerializer):
     """The date overdue is computed for."""
 
     on = serializers.DateField(required=False, help_text=ON_HELP)
 
-    def on_date(self) -> dt.date:
-        return self.validated_data.get("on") or timezone.localdate()
-
 
 def query_date(request: Request) -> dt.date:
     """The ``on`` query parameter of a valid request; today when left out (400 when malformed)."""
-    query = OnQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.on_date()
+    return common_query_date(request, OnQuerySerializer)
 
 
 # --- reading appeals ---------------------------------------------------------------------------------------

@@ -66,8 +66,10 @@ from .common import (
     VALIDATION_RESPONSE,
     ApiViewMixin,
     Conflict,
+    DateQuerySerializer,
     service_errors,
 )
+from .common import query_date as common_query_date
 from .portfolio import JSON_ONLY_RESPONSE, STATE_CONFLICT_RESPONSE, refuse_unknown_fields
 
 #: Codes of service refusals that come from the record's state rather than the request: answered 409.
@@ -156,20 +158,15 @@ RANKING_GROUPS = [
 ]
 
 
-class OnQuerySerializer(serializers.Serializer):
+class OnQuerySerializer(DateQuerySerializer):
     """The date figures are computed for."""
 
     on = serializers.DateField(required=False, help_text=ON_HELP)
 
-    def on_date(self) -> dt.date:
-        return self.validated_data.get("on") or timezone.localdate()
-
 
 def query_date(request: Request) -> dt.date:
     """The ``on`` query parameter of a valid request; today when left out (400 when malformed)."""
-    query = OnQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.on_date()
+    return common_query_date(request, OnQuerySerializer)
 
 
 # --- meetings ----------------------------------------------------------------------------------------------

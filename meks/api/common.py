@@ -7,12 +7,14 @@ fits it: 409 for a stale version, 403 for a refused right, 400 for bad input.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -160,3 +162,20 @@ CONFLICT_RESPONSE = OpenApiResponse(
     ErrorSerializer,
     description=_("The record changed since the version sent; the detail says who changed what. Nothing saved."),
 )
+
+
+class DateQuerySerializer(serializers.Serializer):
+    """The ``on`` query parameter: the date figures are computed for, today when left out."""
+
+    on = serializers.DateField(required=False, help_text=_("The date figures are computed for (YYYY-MM-DD); "
+                                                             "today when left out."))
+
+    def on_date(self) -> dt.date:
+        return self.validated_data.get("on") or timezone.localdate()
+
+
+def query_date(request: Any, serializer_class: type[DateQuerySerializer] = DateQuerySerializer) -> dt.date:
+    """The ``on`` query parameter of a valid request; today when left out (400 when malformed)."""
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.on_date()
