@@ -42,10 +42,11 @@ def test_failed_logins_are_recorded_and_lock_out(demo, settings):
 
 PORTFOLIO = {"dashboard", "projects", "rating", "assignments"}
 NAVIGATION = {
-    "office": {"home", "regions", "settlements", "organizations", "admin"} | PORTFOLIO,
-    "akimat.karaganda": {"home", "my_region", "regions", "settlements", "organizations"} | PORTFOLIO,
-    "utility": {"home", "my_organization", "regions", "settlements", "organizations"} | PORTFOLIO,
-    "operator": {"home", "my_organization", "regions", "settlements", "organizations"} | (PORTFOLIO - {"assignments"}),
+    "office": {"home", "regions", "settlements", "organizations", "admin", "appeals"} | PORTFOLIO,
+    "akimat.karaganda": {"home", "my_region", "regions", "settlements", "organizations", "appeals"} | PORTFOLIO,
+    "utility": {"home", "my_organization", "regions", "settlements", "organizations", "appeals"} | PORTFOLIO,
+    "operator": {"home", "my_organization", "regions", "settlements", "organizations", "appeals"}
+                | (PORTFOLIO - {"assignments"}),
     "contractor": {"home", "my_organization", "regions", "settlements", "organizations"},
     "bank": {"home", "my_organization", "regions", "settlements", "organizations", "assignments"},
 }

@@ -20,6 +20,16 @@ from meks.appeals.models import Appeal, AppealEvent, Category, RoutingRule
 from meks.core.validators import business_identification_number_problem, with_control_digit
 from meks.territory.models import Region
 
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """The assertions read English: anonymous visitors with no language cookie get LANGUAGE_CODE."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 FORM = reverse("appeals_public:form")
 TRACK = reverse("appeals_public:track")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
