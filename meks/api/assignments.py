@@ -36,12 +36,12 @@ from meks.assignments.selectors import (
     AssignmentFilters,
     assignment_list,
     assignment_summary,
-    assignment_visibility,
     discipline_ranking,
     due_soon,
     meeting_get,
     meeting_list,
     overdue_deadlines,
+    visible_assignment_ids,
 )
 from meks.assignments.services import (
     assignment_issue,
@@ -90,9 +90,6 @@ def assignment_errors() -> Iterator[None]:
             raise
 
 
-def visible_assignment_ids(user: Any) -> QuerySet:
-    """The identifiers of the assignments ``user`` may see, as a subquery."""
-    return Assignment.objects.filter(assignment_visibility(user)).values("pk")
 
 
 def issuable_meetings(user: Any) -> QuerySet[Meeting]:

@@ -41,7 +41,8 @@ def assignment_visibility(user: Any, prefix: str = "") -> Q:
             | Q(**{f"{prefix}meeting__controlling_organization_id": organization}))
 
 
-def _visible_ids(user: Any) -> QuerySet:
+def visible_assignment_ids(user: Any) -> QuerySet:
+    """The ids of the assignments ``user`` may see, as a subquery."""
     return Assignment.objects.filter(assignment_visibility(user)).values("pk")
 
 
@@ -50,7 +51,7 @@ def meeting_list(*, user: Any) -> QuerySet[Meeting]:
     scope = scope_of(user)
     if scope.has_role(Role.PROJECT_OFFICE):
         return Meeting.objects.annotate(assignment_count=Count("assignments")).order_by("-date")
-    return (Meeting.objects.filter(assignments__in=_visible_ids(user)).distinct()
+    return (Meeting.objects.filter(assignments__in=visible_assignment_ids(user)).distinct()
             .annotate(assignment_count=Count("assignments", distinct=True)).order_by("-date"))
 
 
@@ -102,7 +103,7 @@ def assignment_list(*, user: Any, filters: AssignmentFilters | None = None, on: 
     filters = filters or AssignmentFilters()
     open_past = open_on(on, "deadlines__") & Q(deadlines__due_date__lt=on)
     queryset = (
-        Assignment.objects.filter(pk__in=_visible_ids(user))
+        Assignment.objects.filter(pk__in=visible_assignment_ids(user))
         .select_related("meeting", "lead_executor", "lead_official")
         .annotate(
             overdue_count=Count("deadlines", filter=open_past, distinct=True),
@@ -133,7 +134,7 @@ def overdue_deadlines(*, user: Any, on: dt.date | None = None) -> QuerySet[Deadl
     """Open deadlines past their date, most overdue first, with how many days."""
     on = on or timezone.localdate()
     return (
-        _overdue_deadlines(on).filter(assignment__in=_visible_ids(user))
+        _overdue_deadlines(on).filter(assignment__in=visible_assignment_ids(user))
         .select_related("assignment__meeting", "assignment__lead_executor", "assignment__lead_official")
         .annotate(days_overdue=DaysBetween(Value(on), F("due_date")))
         .order_by("due_date", "assignment__item_number")
@@ -145,7 +146,7 @@ def due_soon(*, user: Any, on: dt.date | None = None, days: int = 14) -> QuerySe
     on = on or timezone.localdate()
     return (
         Deadline.objects.filter(open_on(on), due_date__gte=on, due_date__lte=on + dt.timedelta(days=days),
-                                assignment__in=_visible_ids(user))
+                                assignment__in=visible_assignment_ids(user))
         .select_related("assignment__meeting", "assignment__lead_executor", "assignment__lead_official")
         .annotate(days_left=DaysBetween(F("due_date"), Value(on)))
         .order_by("due_date")
@@ -157,7 +158,7 @@ def deadlines_in_month(*, user: Any, month: dt.date) -> QuerySet[Deadline]:
     first = month.replace(day=1)
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return (
-        Deadline.objects.filter(due_date__gte=first, due_date__lt=following, assignment__in=_visible_ids(user))
+        Deadline.objects.filter(due_date__gte=first, due_date__lt=following, assignment__in=visible_assignment_ids(user))
         .select_related("assignment__meeting", "assignment__lead_executor")
         .order_by("due_date")
     )
@@ -186,7 +187,7 @@ def discipline_ranking(*, user: Any, on: dt.date | None = None, by: str = "organ
     """
     on = on or timezone.localdate()
     counted = (
-        Deadline.objects.filter(assignment__in=_visible_ids(user))
+        Deadline.objects.filter(assignment__in=visible_assignment_ids(user))
         .filter(Q(due_date__lt=on) | met_by(on))
     )
     delay = Case(
@@ -233,9 +234,9 @@ def discipline_ranking(*, user: Any, on: dt.date | None = None, by: str = "organ
 def assignment_summary(*, user: Any, on: dt.date | None = None) -> dict[str, Any]:
     """The dashboard's figures: open, overdue, due within 14 days, accepted; and by status."""
     on = on or timezone.localdate()
-    visible = Assignment.objects.filter(pk__in=_visible_ids(user))
+    visible = Assignment.objects.filter(pk__in=visible_assignment_ids(user))
     by_status = dict(visible.order_by().values_list("status").annotate(count=Count("pk")))
-    deadlines = Deadline.objects.filter(assignment__in=_visible_ids(user)).aggregate(
+    deadlines = Deadline.objects.filter(assignment__in=visible_assignment_ids(user)).aggregate(
         overdue=Count("pk", filter=open_on(on) & Q(due_date__lt=on)),
         due_soon=Count("pk", filter=open_on(on) & Q(due_date__gte=on, due_date__lte=on + dt.timedelta(days=14))),
         met_on_time=Count("pk", filter=met_by(on) & Q(fulfilled_on__lte=F("due_date"))),
