@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "meks.portfolio",
     "meks.assignments",
     "meks.appeals",
+    "meks.finance",
+    "meks.indicators",
+    "meks.metering",
+    "meks.opendata",
     "meks.api",
     "meks.demo",
 ]

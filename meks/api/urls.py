@@ -39,6 +39,9 @@ v1_patterns = [
         path("track/", AppealTrackView.as_view(), name="appeals-track"),
         path("summary/", AppealSummaryView.as_view(), name="appeals-summary"),
     ])),
+    path("finance/", include("meks.api.finance")),
+    path("indicators/", include("meks.api.indicators")),
+    path("metering/", include("meks.api.metering")),
 ]
 
 urlpatterns = [

@@ -134,6 +134,30 @@ def build_demo(*, portfolio: bool = True) -> None:
             build_demo_portfolio()
             build_demo_assignments()
             build_demo_appeals()
+            build_demo_indicators()
+            build_demo_finance()
+            build_demo_metering()
+
+
+def build_demo_indicators() -> None:
+    """The demo indicators: the monotown assessment, wear zoning, tax plans and village profiles."""
+    from .indicators import build_indicators
+
+    build_indicators(rng=random.Random(SEED + 9))
+
+
+def build_demo_finance() -> None:
+    """The demo financing: channels, applications with their reviews, decisions, disbursements, budget lines."""
+    from .finance import build_finance
+
+    build_finance(rng=random.Random(SEED + 4))
+
+
+def build_demo_metering() -> None:
+    """The demo metering: meter types, buildings, meters and a year of readings with anomalies."""
+    from .metering import build_metering
+
+    build_metering(rng=random.Random(SEED + 8))
 
 
 def build_demo_appeals() -> None:

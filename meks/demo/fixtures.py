@@ -25,6 +25,34 @@ def portfolio_demo(demo):
 
 
 @pytest.fixture
+def indicators_demo(demo):
+    """Accounts, territories and the demo indicators (monotowns, wear zoning, tax plans, villages)."""
+    from meks.demo.builder import build_demo_indicators
+
+    build_demo_indicators()
+    return demo
+
+
+@pytest.fixture
+def finance_demo(portfolio_demo):
+    """The portfolio and the demo financing on top of it (indicators too: financing sorts by priority)."""
+    from meks.demo.builder import build_demo_finance, build_demo_indicators
+
+    build_demo_indicators()
+    build_demo_finance()
+    return portfolio_demo
+
+
+@pytest.fixture
+def metering_demo(demo):
+    """Accounts, territories and the demo metering (types, buildings, meters, a year of readings)."""
+    from meks.demo.builder import build_demo_metering
+
+    build_demo_metering()
+    return demo
+
+
+@pytest.fixture
 def client_for(client, demo):
     """A function giving a test client signed in as the named demo account."""
     from django.test import Client

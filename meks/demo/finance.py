@@ -1,0 +1,5 @@
+"""Demo finance: filled in by its domain."""
+
+
+def build_finance(*, rng) -> None:
+    """Nothing yet."""

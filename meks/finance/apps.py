@@ -1,0 +1,10 @@
+"""Application config of financing."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FinanceConfig(AppConfig):
+    name = "meks.finance"
+    label = "finance"
+    verbose_name = _("Financing")

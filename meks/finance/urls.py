@@ -1,0 +1,5 @@
+"""Pages of financing."""
+
+app_name = "finance"
+
+urlpatterns: list = []

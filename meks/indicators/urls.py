@@ -1,0 +1,5 @@
+"""Pages of indicators and regional analytics."""
+
+app_name = "indicators"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages of water and heat metering."""
+
+app_name = "metering"
+
+urlpatterns: list = []
