@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -105,9 +106,29 @@ def fingerprint(*, alias: str = "default", tables: Iterable[str] | None = None) 
 def _sqlite_copy(source: sqlite3.Connection, path: Path) -> None:
     target = sqlite3.connect(path)
     try:
-        source.backup(target)
+        _sqlite_backup(source, target)
     finally:
         target.close()
+
+
+#: How long a backup or restore waits for another connection's lock before giving up (seconds).
+SQLITE_LOCK_WAIT = 60.0
+
+
+def _sqlite_backup(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Copy ``source`` into ``target`` with SQLite's backup API, giving up if a lock is held too long.
+
+    The API retries for ever while another connection holds a lock; the progress callback, called after every
+    step, ends the wait with a clear error instead.
+    """
+    deadline = time.monotonic() + SQLITE_LOCK_WAIT
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise BackupError(f"another connection kept the database locked for {SQLITE_LOCK_WAIT:.0f} s; "
+                              "stop the web server and workers, then try again")
+
+    source.backup(target, pages=256, progress=progress)
 
 
 def sqlite_file_fingerprint(path: Path) -> dict[str, TableFingerprint]:
@@ -213,7 +234,7 @@ def restore(path: Path, *, alias: str = "default") -> None:
     if vendor == "sqlite":
         source = sqlite3.connect(path)
         try:
-            source.backup(_raw_sqlite(alias))
+            _sqlite_backup(source, _raw_sqlite(alias))
         finally:
             source.close()
     elif vendor == "postgresql":
