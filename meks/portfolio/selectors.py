@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from meks.core.access import Role, get_visible_or_404, scope_of
 from meks.core.i18n import localized_field_name
+from meks.core.region_figures import region_figures
 
 from .choices import (
     PIPELINE_STATUSES,
@@ -39,6 +40,10 @@ REGION_READERS = (
 REGION_EDITORS = (Role.PROJECT_OFFICE, Role.AKIMAT)
 
 
+#: The wear zones of regions (published by the indicators through ``meks.core.region_figures``).
+WEAR_ZONES = ("red", "yellow", "green")
+
+
 @dataclass(frozen=True)
 class PortfolioFilters:
     """The dashboard's and list's filters: region KATO, direction code, owner id, stage, text."""
@@ -52,6 +57,7 @@ class PortfolioFilters:
     ready: bool | None = None
     late: bool | None = None
     search: str | None = None
+    zone: str | None = None
 
     @classmethod
     def from_query(cls, params: Any) -> PortfolioFilters:
@@ -69,13 +75,14 @@ class PortfolioFilters:
             ready=ready,
             late=late,
             search=(params.get("q") or "").strip() or None,
+            zone=params.get("zone") if params.get("zone") in WEAR_ZONES else None,
         )
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query parameters."""
         values = {
             "region": self.region, "direction": self.direction, "owner": self.owner, "stage": self.stage,
-            "status": self.status, "confidence": self.confidence, "q": self.search,
+            "status": self.status, "confidence": self.confidence, "q": self.search, "zone": self.zone,
             "ready": None if self.ready is None else int(self.ready),
             "late": None if self.late is None else int(self.late),
         }
@@ -120,6 +127,9 @@ def _filtered(queryset: QuerySet, filters: PortfolioFilters) -> QuerySet:
     if filters.ready is not None:
         all_ready = Q(**dict.fromkeys(READINESS_FIELDS, True))
         queryset = queryset.filter(all_ready if filters.ready else ~all_ready)
+    if filters.zone:
+        queryset = queryset.filter(region_id__in=[
+            region_id for region_id, figures in region_figures().items() if figures.get("zone") == filters.zone])
     if filters.search:
         term = filters.search
         queryset = queryset.filter(
@@ -162,13 +172,31 @@ def project_count(*, user: Any, filters: PortfolioFilters | None = None) -> int:
 SORTS = {
     "code": "code", "title": "title", "region": "region__kato", "cost": "cost_estimate", "status": "status",
     "lag": "lag_days", "readiness": "readiness_count", "confidence": "confidence_points",
+    "priority": "region_priority_rank",
 }
+#: Rank given to projects of a region without a funding priority (sorted last).
+NO_PRIORITY_RANK = 999
+
+
+def with_region_priority(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate each project with its region's funding priority rank and wear zone (``region_figures``)."""
+    figures = region_figures()
+    ranks = [When(region_id=region_id, then=Value(row["priority_rank"])) for region_id, row in figures.items()
+             if row.get("priority_rank") is not None]
+    zones = [When(region_id=region_id, then=Value(row["zone"])) for region_id, row in figures.items()
+             if row.get("zone")]
+    return queryset.annotate(
+        region_priority_rank=Case(*ranks, default=Value(NO_PRIORITY_RANK), output_field=IntegerField())
+        if ranks else Value(NO_PRIORITY_RANK, output_field=IntegerField()),
+        region_zone=Case(*zones, default=Value(""), output_field=CharField()) if zones
+        else Value("", output_field=CharField()),
+    )
 
 
 def project_list(*, user: Any, filters: PortfolioFilters | None = None, ordering: str | None = None,
                  on: dt.date | None = None) -> QuerySet[Project]:
-    """The project list, sorted by one of ``SORTS`` (``-`` for descending)."""
-    queryset = project_queryset(user=user, filters=filters, on=on)
+    """The project list, sorted by one of ``SORTS`` (``-`` for descending), with each region's priority."""
+    queryset = with_region_priority(project_queryset(user=user, filters=filters, on=on))
     key = (ordering or "code").lstrip("-")
     column = SORTS.get(key, "code")
     if column == "title":

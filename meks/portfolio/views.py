@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meks.accounts.selectors import organization_choices
 from meks.core.access import Role, scope_of
 from meks.core.audit import history_entries
 from meks.core.forms import paginate
+from meks.core.region_figures import region_figures
 from meks.territory.maps import MAP_CREDIT, region_shapes
 from meks.territory.selectors import region_choices, region_list
 
@@ -38,6 +40,10 @@ from .models import Baseline, Milestone
 from .rating import COMPONENTS, compute_rating, current_weights
 from .readiness import missing_items
 
+#: The wear zones of regions, as the indicators publish them through ``meks.core.region_figures``.
+WEAR_ZONE_CHOICES = (("red", gettext_lazy("Red zone")), ("yellow", gettext_lazy("Yellow zone")),
+                     ("green", gettext_lazy("Green zone")))
+
 
 def _require_portfolio_reader(request: HttpRequest) -> None:
     if not selectors.is_portfolio_reader(request.user):
@@ -55,6 +61,7 @@ def _filter_context(request: HttpRequest, filters: selectors.PortfolioFilters) -
         "stages": Stage.choices,
         "statuses": ProjectStatus.choices,
         "confidence_levels": DeliveryConfidence.choices,
+        "zones": WEAR_ZONE_CHOICES,
     }
 
 
@@ -320,6 +327,9 @@ def rating(request: HttpRequest) -> HttpResponse:
     shapes, width, height = region_shapes()
     colours = map_colours(scores)
     weights = current_weights()
+    figures = region_figures()
+    for score in scores:
+        score.figures = figures.get(score.region.pk, {})
     context = {
         "scores": scores,
         "components": [(code, label, weights[code]) for code, label in COMPONENTS.items()],
