@@ -42,14 +42,20 @@ def test_failed_logins_are_recorded_and_lock_out(demo, settings):
 
 PORTFOLIO = {"dashboard", "projects", "rating", "assignments"}
 NAVIGATION = {
-    "office": {"home", "regions", "settlements", "organizations", "admin", "appeals"} | PORTFOLIO,
-    "akimat.karaganda": {"home", "my_region", "regions", "settlements", "organizations", "appeals"} | PORTFOLIO,
+    "office": {"home", "regions", "settlements", "organizations", "admin", "appeals", "indicators"} | PORTFOLIO,
+    "akimat.karaganda": {"home", "my_region", "regions", "settlements", "organizations", "appeals", "indicators"} | PORTFOLIO,
     "utility": {"home", "my_organization", "regions", "settlements", "organizations", "appeals"} | PORTFOLIO,
     "operator": {"home", "my_organization", "regions", "settlements", "organizations", "appeals"}
                 | (PORTFOLIO - {"assignments"}),
     "contractor": {"home", "my_organization", "regions", "settlements", "organizations"},
-    "bank": {"home", "my_organization", "regions", "settlements", "organizations", "assignments"},
+    "bank": {"home", "my_organization", "regions", "settlements", "organizations", "assignments", "indicators"},
 }
+# Financing: the roles that handle financing applications (project office, akimat, utility, bank …).
+for _username in ("office", "akimat.karaganda", "utility", "bank"):
+    NAVIGATION[_username] = NAVIGATION[_username] | {"finance"}
+# Water and heat metering: the national bodies, akimats and utilities.
+for _username in ("office", "akimat.karaganda", "utility"):
+    NAVIGATION[_username] = NAVIGATION[_username] | {"metering"}
 
 
 @pytest.mark.parametrize("username", sorted(NAVIGATION))

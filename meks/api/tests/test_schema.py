@@ -15,6 +15,9 @@ from meks.core.testing.gates import require_chromium
 
 from .test_appeals import APPEAL_OPERATIONS
 from .test_assignments import ASSIGNMENT_OPERATIONS
+from .test_finance import FINANCE_OPERATIONS
+from .test_indicators import INDICATOR_OPERATIONS
+from .test_metering import METERING_OPERATIONS
 from .test_portfolio import PORTFOLIO_OPERATIONS
 
 OUTSIDE_HOST = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+")
@@ -31,7 +34,8 @@ FOUNDATION_OPERATIONS = {
     ("/api/v1/organizations/{id}/", "get"),
     ("/api/v1/organizations/{id}/", "patch"),
 }
-EXPECTED_OPERATIONS = FOUNDATION_OPERATIONS | PORTFOLIO_OPERATIONS | ASSIGNMENT_OPERATIONS | APPEAL_OPERATIONS
+EXPECTED_OPERATIONS = (FOUNDATION_OPERATIONS | PORTFOLIO_OPERATIONS | ASSIGNMENT_OPERATIONS | APPEAL_OPERATIONS
+                       | METERING_OPERATIONS | INDICATOR_OPERATIONS | FINANCE_OPERATIONS)
 
 
 def operations(schema: dict) -> set[tuple[str, str]]:
