@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "meks.indicators",
     "meks.metering",
     "meks.opendata",
+    "meks.portal",
+    "meks.reports",
     "meks.api",
     "meks.demo",
 ]

@@ -1,0 +1,5 @@
+"""The open-data feeds and their documentation page."""
+
+app_name = "opendata"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages of the public portal."""
+
+app_name = "portal"
+
+urlpatterns: list = []

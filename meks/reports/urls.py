@@ -1,0 +1,5 @@
+"""Pages of the reports and briefings."""
+
+app_name = "reports"
+
+urlpatterns: list = []
