@@ -182,6 +182,7 @@ def parse_ndjson(stream: IO[bytes]) -> Iterator[Row]:
 
 
 _SPACE = re.compile(r"[ \t\r\n]*").match
+_SEPARATOR = re.compile(r"[ \t\r\n]*,").match
 
 
 def parse_json_array(stream: IO[bytes], chunk_size: int = 1 << 18) -> Iterator[Row]:
@@ -255,6 +256,10 @@ def parse_json_array(stream: IO[bytes], chunk_size: int = 1 << 18) -> Iterator[R
         index = end
         position += 1
         expect_item = False
+        separator = _SEPARATOR(buffer, end)  # the usual case, the comma to the next element, in one step
+        if separator is not None:
+            index = separator.end()
+            expect_item = True
         fields = None
         if type(item) is dict and len(item) == 3:  # the usual shape, with the canonical names
             meter, taken_at, value = item.get("meter"), item.get("taken_at"), item.get("value")

@@ -444,12 +444,15 @@ def monthly_consumption(*, user: Any, first_month: dt.date, months: int = 12,
     cte, params = _monthly_cte(user, bounds, meters)
     firsts = [first for first, _start, _end in bounds]
     if connection.vendor == "postgresql":
-        # the rows come in the shape of MeterMonth (month as a date, consumption a Decimal of three places):
-        # they become MeterMonth tuples without a Python call per row
+        # The rows come in the shape of MeterMonth (month as a date, consumption a Decimal of three places):
+        # the driver makes them MeterMonth tuples directly (no intermediate tuple, no Python call per row),
+        # and the cyclic garbage collector, which has nothing to find among them, waits until the list is built.
+        make_row = partial(tuple.__new__, MeterMonth)
         with connection.cursor() as cursor:
+            cursor.cursor.row_factory = lambda _cursor: make_row
             cursor.execute(cte + " SELECT meter_id, (%s::date + month * INTERVAL '1 month')::date, consumption, "
                            "measured FROM mc ORDER BY meter_id, month", [*params, firsts[0]])
-            return list(map(partial(tuple.__new__, MeterMonth), cursor.fetchall()))
+            return cursor.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(cte + " SELECT meter_id, month, consumption, measured FROM mc ORDER BY meter_id, month",
                        params)
