@@ -4,8 +4,9 @@ Two engines, one procedure:
 
 - **SQLite** (the embedded default): SQLite's online backup API copies the live database page by page into a
   new file, consistent even while the platform serves; restoring copies it back the same way.
-- **PostgreSQL** (production): ``pg_dump --format=custom`` and ``pg_restore --clean --if-exists``, the
-  tools PostgreSQL itself ships, run against the connection settings Django uses.
+- **PostgreSQL** (production): ``pg_dump --format=custom``, and for the restore ``pg_restore`` to SQL run by
+  ``psql`` in one transaction that first empties the schema: the tools PostgreSQL itself ships, run against
+  the connection settings Django uses.
 
 Next to every backup a manifest (``<file>.manifest.json``) records, per table, the number of rows and a
 SHA-256 of every row in primary-key order. ``verify`` recomputes the fingerprint of the live database and
@@ -238,9 +239,15 @@ def restore(path: Path, *, alias: str = "default") -> None:
         finally:
             source.close()
     elif vendor == "postgresql":
-        connections[alias].close()  # pg_restore --clean drops tables; our own idle session must not hold them
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              *_pg_args(alias, database_flag="--dbname"), str(path)], alias)
+        connections[alias].close()  # the restore drops every table; our own idle session must not hold them
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / "restore.sql"
+            _run(["pg_restore", "--no-owner", "--file", str(script), str(path)], alias)
+            # One transaction: the schema is emptied and rebuilt from the dump, or, on any error, left as it was.
+            # (pg_restore --clean cannot drop the constraints a partitioned table's partitions inherit.)
+            _run(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+                  "--command", "DROP SCHEMA public CASCADE", "--command", "CREATE SCHEMA public",
+                  "--file", str(script), *_pg_args(alias)], alias)
     else:
         raise BackupError(f"no restore procedure for the {vendor} engine")
 

@@ -42,6 +42,8 @@ def test_round_two_shows_the_texts_figures_and_drills_down(client_for, finance_d
 
 
 def test_approving_one_more_application_changes_round_two(client_for, finance_demo):
+    finance_demo["office"].language = "en"  # pages answer in the user's language; the message is asserted in English
+    finance_demo["office"].save(update_fields=["language"])
     office = client_for("office")
     _response, before, groups_before = round_two(office)
     routed = FinancingApplication.objects.filter(status=A.ROUTED).select_related("channel").order_by("pk").first()
