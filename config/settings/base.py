@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "kwargs": {"frequency": "hourly"},
     },
+    "meks-weekly-jobs": {
+        "task": "meks.core.tasks.run_periodic_jobs",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        "kwargs": {"frequency": "weekly"},
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -281,6 +286,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("MEKS_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# The platform's address used in links sent by e-mail (weekly digests).
+MEKS_SITE_URL = os.environ.get("MEKS_SITE_URL", "http://127.0.0.1:8000")
 
 # Days before a deadline on which its responsible official is reminded.
 MEKS_ASSIGNMENT_REMINDER_DAYS = (7, 3, 1)

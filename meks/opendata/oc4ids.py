@@ -58,16 +58,42 @@ def project_ocid(project: Project) -> str:
     return f"{ID_PREFIX}{project.code}"
 
 
+def _plans_queryset() -> QuerySet:
+    return FinancingPlan.objects.select_related("source", "budget_line__administrator").order_by(
+        "year", "source__order", "pk")
+
+
+def _approved_queryset() -> QuerySet:
+    return FinancingApplication.objects.filter(status__in=APPROVED_STATUSES).select_related(
+        "channel", "lender", "decision").order_by("pk")
+
+
 def publication_queryset(queryset: QuerySet | None = None) -> QuerySet:
     """Projects with everything their records need fetched in a constant number of queries."""
     queryset = queryset if queryset is not None else Project.objects.all()
     return queryset.select_related("region", "settlement", "owner", "direction").prefetch_related(
-        Prefetch("financing_plans", queryset=FinancingPlan.objects.select_related(
-            "source", "budget_line__administrator").order_by("year", "source__order", "pk")),
-        Prefetch("financing_applications", queryset=FinancingApplication.objects.filter(
-            status__in=APPROVED_STATUSES).select_related("channel", "lender", "decision").order_by("pk"),
-            to_attr="approved_applications"),
+        Prefetch("financing_plans", queryset=_plans_queryset(), to_attr="published_plans"),
+        Prefetch("financing_applications", queryset=_approved_queryset(), to_attr="approved_applications"),
     )
+
+
+def attach_publication_related(projects: list[Project]) -> list[Project]:
+    """Fetch what the records of ``projects`` need beyond their own row, in two queries, and attach it.
+
+    The same as ``publication_queryset``'s prefetches, for a batch of projects already fetched with
+    ``select_related("region", "settlement", "owner", "direction")`` (a chunk of a streamed export).
+    """
+    ids = [project.pk for project in projects]
+    plans: dict[int, list[FinancingPlan]] = {pk: [] for pk in ids}
+    for plan in _plans_queryset().filter(project_id__in=ids):
+        plans[plan.project_id].append(plan)
+    approved: dict[int, list[FinancingApplication]] = {pk: [] for pk in ids}
+    for application in _approved_queryset().filter(project_id__in=ids):
+        approved[application.project_id].append(application)
+    for project in projects:
+        project.published_plans = plans[project.pk]
+        project.approved_applications = approved[project.pk]
+    return projects
 
 
 def _number(amount: Decimal) -> int | float:
@@ -145,7 +171,11 @@ def _applications(project: Project) -> list[FinancingApplication]:
 
 
 def _plans(project: Project) -> list[FinancingPlan]:
-    return list(project.financing_plans.all())
+    plans = getattr(project, "published_plans", None)
+    if plans is None:
+        plans = list(project.financing_plans.select_related("source", "budget_line__administrator")
+                     .order_by("year", "source__order", "pk"))
+    return plans
 
 
 def _breakdowns(project: Project, parties: _Parties, lenders: dict[int, Organization]) -> list[dict[str, Any]]:

@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
     name = "meks.reports"
     label = "reports"
     verbose_name = _("Reports and briefings")
+
+    def ready(self) -> None:
+        from . import digests  # noqa: F401  (registers the weekly digests job)
