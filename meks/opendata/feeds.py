@@ -29,17 +29,13 @@ from django.utils.translation import gettext_lazy as _
 
 from meks.finance.choices import APPROVED_STATUSES
 from meks.finance.models import FinancingApplication, FinancingPlan
-from meks.portfolio.choices import STAGE_OF_STATUS, ProjectStatus, Stage
+from meks.portfolio.choices import PUBLIC_STAGES, PUBLIC_STATUSES, ProjectStatus  # noqa: F401  (PUBLIC_STAGES: re-exported)
 from meks.portfolio.models import Project
 from meks.portfolio.rating import compute_rating
 from meks.territory.models import Region
 
 from .oc4ids import OC4IDS_VERSION, PUBLISHER, attach_publication_related, project_record, publication_queryset
 
-#: The stages whose projects are published: confirmed onwards (the public portal publishes the same ones).
-PUBLIC_STAGES = (Stage.CONFIRMED, Stage.CONTRACTOR_DETERMINATION, Stage.IMPLEMENTATION, Stage.COMMISSIONED,
-                 Stage.SUSPENDED)
-PUBLIC_STATUSES = tuple(status for status, stage in STAGE_OF_STATUS.items() if stage in PUBLIC_STAGES)
 #: Applications, drafts, projects under selection, rejected and cancelled ones are not published.
 PRIVATE_STATUSES = tuple(status for status in ProjectStatus if status not in PUBLIC_STATUSES)
 #: Projects per chunk of the streamed package and CSV (one round of prefetch queries per chunk).

@@ -1,5 +1,16 @@
 """Pages of the public portal."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("map/", views.region_map, name="map"),
+    path("regions/<str:kato>/", views.region_detail, name="region_detail"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<str:code>/", views.project_detail, name="project_detail"),
+    path("language/<str:code>/", views.language, name="language"),
+]

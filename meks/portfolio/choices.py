@@ -61,6 +61,12 @@ STAGE_OF_STATUS = {
     S.CANCELLED: Stage.CLOSED,
 }
 
+#: The stages whose projects are published on the public portal and in the open data: confirmed onwards.
+#: Applications, drafts, projects under selection, rejected and cancelled ones are not published.
+PUBLIC_STAGES = (Stage.CONFIRMED, Stage.CONTRACTOR_DETERMINATION, Stage.IMPLEMENTATION, Stage.COMMISSIONED,
+                 Stage.SUSPENDED)
+PUBLIC_STATUSES = tuple(status for status, stage in STAGE_OF_STATUS.items() if stage in PUBLIC_STAGES)
+
 #: The OC4IDS 0.9.4 ``projectStatus`` code of each status.
 OC4IDS_STATUS = {
     S.DRAFT: "identification",
