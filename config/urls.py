@@ -24,6 +24,8 @@ urlpatterns = [
     path("finance/", include("meks.finance.urls")),
     path("indicators/", include("meks.indicators.urls")),
     path("metering/", include("meks.metering.urls")),
+    path("procurement/", include("meks.procurement.urls")),
+    path("producers/", include("meks.producers.urls")),
     path("portal/", include("meks.portal.urls")),
     path("opendata/", include("meks.opendata.urls")),
     path("reports/", include("meks.reports.urls")),

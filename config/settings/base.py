@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "meks.finance",
     "meks.indicators",
     "meks.metering",
+    "meks.procurement",
+    "meks.producers",
     "meks.opendata",
     "meks.portal",
     "meks.reports",

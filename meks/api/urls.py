@@ -42,6 +42,8 @@ v1_patterns = [
     path("finance/", include("meks.api.finance")),
     path("indicators/", include("meks.api.indicators")),
     path("metering/", include("meks.api.metering")),
+    path("procurement/", include("meks.api.procurement")),
+    path("producers/", include("meks.api.producers")),
 ]
 
 urlpatterns = [

@@ -137,6 +137,8 @@ def build_demo(*, portfolio: bool = True) -> None:
             build_demo_indicators()
             build_demo_finance()
             build_demo_metering()
+            build_demo_producers()
+            build_demo_procurement()
 
 
 def build_demo_indicators() -> None:
@@ -158,6 +160,20 @@ def build_demo_metering() -> None:
     from .metering import build_metering
 
     build_metering(rng=random.Random(SEED + 8))
+
+
+def build_demo_producers() -> None:
+    """The demo domestic producers: 220 producers, 2,786 products, offtake contracts."""
+    from .producers import build_producers
+
+    build_producers(rng=random.Random(SEED + 10))
+
+
+def build_demo_procurement() -> None:
+    """The demo procurement: contractors, tenders for the projects at contractor determination, contracts."""
+    from .procurement import build_procurement
+
+    build_procurement(rng=random.Random(SEED + 11))
 
 
 def build_demo_appeals() -> None:

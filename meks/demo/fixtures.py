@@ -63,3 +63,22 @@ def client_for(client, demo):
         return signed_in
 
     return make
+
+
+@pytest.fixture
+def producers_demo(demo):
+    """Accounts, territories and the demo domestic producers, products and offtake contracts."""
+    from meks.demo.builder import build_demo_producers
+
+    build_demo_producers()
+    return demo
+
+
+@pytest.fixture
+def procurement_demo(finance_demo):
+    """The portfolio, financing, producers and the demo procurement on top of them."""
+    from meks.demo.builder import build_demo_procurement, build_demo_producers
+
+    build_demo_producers()
+    build_demo_procurement()
+    return finance_demo

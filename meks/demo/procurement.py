@@ -1,0 +1,7 @@
+"""The demo procurement (to be built)."""
+
+import random
+
+
+def build_procurement(*, rng: random.Random) -> None:
+    """Nothing yet."""

@@ -1,0 +1,5 @@
+"""Pages of procurement."""
+
+app_name = "procurement"
+
+urlpatterns: list = []

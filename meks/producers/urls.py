@@ -1,0 +1,5 @@
+"""Pages of producers."""
+
+app_name = "producers"
+
+urlpatterns: list = []
