@@ -18,6 +18,7 @@ Everything is limited to the projects the user may see (``project_visibility``) 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -44,19 +45,20 @@ METRIC_FIGURES = {
 METRIC_ORDER = {metric: index for index, metric in enumerate(TargetMetric.values)}
 
 
-def _yearly_achievement(projects: QuerySet[Project]) -> list[dict[str, Any]]:
-    """What was achieved in each year, per direction.
+def _yearly_achievement(projects: QuerySet[Project], before: dt.date | None = None) -> list[dict[str, Any]]:
+    """What was achieved in each year, per direction (from the reports of months before ``before``, if given).
 
     One query reads each project's latest report of each year with, beside it, the project's previous
     year-end report (a window function over those rows); the differences are summed here by year and
     direction. Per year-end row this is two index lookups instead of a correlated subquery per figure.
     """
-    later_in_year = ProgressReport.objects.filter(
+    reports = ProgressReport.objects.all() if before is None else ProgressReport.objects.filter(period__lt=before)
+    later_in_year = reports.filter(
         project=OuterRef("project"), period__gt=OuterRef("period"), period__year=OuterRef("year")
     )
     figures = {metric: figure for metric, (figure, _output) in METRIC_FIGURES.items()}
     rows = (
-        ProgressReport.objects.filter(project__in=projects)
+        reports.filter(project__in=projects)
         .annotate(year=ExtractYear("period"))
         .filter(~Exists(later_in_year))
         .annotate(**{f"now_{metric}": figure for metric, figure in figures.items()})
@@ -85,11 +87,13 @@ def _percent(achieved: Decimal | None, target: Decimal) -> Decimal | None:
     return (achieved * 100 / target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def targets_against_achievement(*, user: Any, filters: PortfolioFilters | None = None) -> list[dict[str, Any]]:
+def targets_against_achievement(*, user: Any, filters: PortfolioFilters | None = None,
+                                on: dt.date | None = None) -> list[dict[str, Any]]:
     """Each programme target with what the visible projects achieved towards it; two queries.
 
     With a direction among the filters, only that direction's targets are listed. Rows come by metric,
-    then year (the whole period first), then direction (national first).
+    then year (the whole period first), then direction (national first). With ``on``, only the reports of
+    months closed before ``on``'s month count: the achievement as it could be known on that date.
     """
     filters = filters or PortfolioFilters()
     targets = Target.objects.select_related("direction")
@@ -108,7 +112,7 @@ def targets_against_achievement(*, user: Any, filters: PortfolioFilters | None =
         return []
     visible = project_queryset(user=user, filters=filters).order_by().values("pk")
     totals: dict[tuple[int | None, int | None, str], Decimal] = defaultdict(Decimal)
-    for row in _yearly_achievement(visible):
+    for row in _yearly_achievement(visible, on.replace(day=1) if on else None):
         for metric in METRIC_FIGURES:
             value = Decimal(row[metric] or 0)
             for year in (row["year"], None):

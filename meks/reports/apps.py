@@ -10,4 +10,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and briefings")
 
     def ready(self) -> None:
+        from meks.core.home import register_tiles
+        from meks.core.navigation import NavItem, register
+
         from . import digests  # noqa: F401  (registers the weekly digests job)
+        from .briefing import BRIEFING_ROLES, briefing_tiles
+
+        register(NavItem("briefing", _("Briefing"), "reports:briefing", order=60, roles=frozenset(BRIEFING_ROLES)))
+        register_tiles("briefing", briefing_tiles, order=90)
