@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "meks.portal.middleware.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "meks.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -255,6 +257,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Publishing tries the broker twice at most, so a broker that is down costs a request milliseconds (the task
+# waits in the outbox). A task a worker took and never acknowledged is handed out again after the visibility
+# timeout, which must exceed the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "meks-daily-jobs": {
@@ -266,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meks.core.tasks.run_periodic_jobs",
         "schedule": crontab(minute=5),
         "kwargs": {"frequency": "hourly"},
+    },
+    "meks-minutely-jobs": {
+        "task": "meks.core.tasks.run_periodic_jobs",
+        "schedule": crontab(),
+        "kwargs": {"frequency": "minutely"},
     },
     "meks-weekly-jobs": {
         "task": "meks.core.tasks.run_periodic_jobs",
@@ -294,6 +308,9 @@ MEKS_SITE_URL = os.environ.get("MEKS_SITE_URL", "http://127.0.0.1:8000")
 
 # Days before a deadline on which its responsible official is reminded.
 MEKS_ASSIGNMENT_REMINDER_DAYS = (7, 3, 1)
+
+# Key that seals bids until their opening (docs/procurement.md); empty: derived from SECRET_KEY.
+MEKS_BID_SEAL_KEY = os.environ.get("MEKS_BID_SEAL_KEY", "")
 
 # Demo accounts are created only where this is on (never in production).
 MEKS_DEMO_ENABLED = False

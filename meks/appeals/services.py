@@ -16,6 +16,7 @@ from meks.accounts.choices import OrganizationKind
 from meks.accounts.models import Organization, User
 from meks.core.access import Role, scope_of
 from meks.core.audit import audited_create, versioned_save
+from meks.core.db import serialize_writers
 from meks.core.errors import ServiceError, TransitionError
 from meks.core.validators import business_identification_number_problem
 
@@ -24,7 +25,7 @@ from .choices import OPEN_STATUSES, AnswerStatus, AppealStatus, EventKind
 from .models import Answer, Appeal, AppealEvent, Category, RoutingRule
 
 MAX_TEXT = 5000
-PHONE = re.compile(r"^\+?[78]\d{10}$")
+PHONE = re.compile(r"^\+?[78][0-9]{10}$")  # ASCII digits: \d would let other scripts' digits through
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -57,6 +58,7 @@ def route(category: Category, region) -> Organization:
 
 
 def _next_number(year: int) -> str:
+    serialize_writers("appeals.number")  # concurrent registrations would otherwise draw the same number
     prefix = f"{year}-"
     last = Appeal.objects.filter(number__startswith=prefix).aggregate(last=Max("number"))["last"]
     sequence = int(last.split("-")[1]) + 1 if last else 1

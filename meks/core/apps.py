@@ -13,6 +13,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, outbox  # noqa: F401  (outbox registers its delivery job)
 
         post_migrate.connect(audit.install_append_only_guards, dispatch_uid="meks-append-only-guards")

@@ -23,3 +23,18 @@ class DaysBetween(models.Func):
         return self.as_sql(
             compiler, connection, template="((%(expressions)s))", arg_joiner=")::date - (", **extra_context
         )
+
+
+def serialize_writers(name: str) -> None:
+    """Make the writers named ``name`` take turns until the current transaction ends.
+
+    For numbering that reads the highest number and adds one: two transactions running at once would both
+    read the same highest number. On PostgreSQL a transaction-level advisory lock makes the second wait for
+    the first to commit; SQLite needs nothing, as its write transactions already run one at a time
+    (``transaction_mode`` IMMEDIATE). Must be called inside ``transaction.atomic``.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])

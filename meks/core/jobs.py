@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
-FREQUENCIES = ("hourly", "daily", "weekly")
+FREQUENCIES = ("minutely", "hourly", "daily", "weekly")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ _REGISTRY: dict[str, PeriodicJob] = {}
 
 
 def periodic_job(frequency: str, name: str | None = None) -> Callable[[Callable[[], object]], Callable[[], object]]:
-    """Register the decorated function as a periodic job of ``frequency`` (``hourly``, ``daily`` or ``weekly``)."""
+    """Register the decorated function as a periodic job of ``frequency`` (``minutely``, ``hourly``, ``daily`` or ``weekly``)."""
     if frequency not in FREQUENCIES:
         raise ValueError(f"unknown frequency {frequency!r}")
 

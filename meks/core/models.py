@@ -59,6 +59,7 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("sent by e-mail"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -68,3 +69,29 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class OutboxMessage(models.Model):
+    """A background task recorded in the same transaction as the write that needs it, until the broker has it.
+
+    Sending to the broker happens after the commit; when the broker is down the row stays pending and the
+    next delivery run sends it, so a task is never lost between a committed write and the broker.
+    """
+
+    audit_exempt = "delivery records, not domain data"
+
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent to the broker"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("outgoing task")
+        verbose_name_plural = _("outgoing tasks")
+        indexes = [models.Index(fields=["sent_at"], name="outbox_sent_at")]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
