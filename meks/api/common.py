@@ -114,6 +114,20 @@ def service_errors() -> Iterator[None]:
         raise exceptions.ValidationError(_drf_detail(error)) from error
 
 
+@contextmanager
+def service_errors_with_conflicts(codes: frozenset[str]) -> Iterator[None]:
+    """``service_errors``, with the refusals whose code is in ``codes`` (due to the record's state) answered 409."""
+    from meks.core.errors import ServiceError
+
+    with service_errors():
+        try:
+            yield
+        except ServiceError as error:
+            if getattr(error, "code", None) in codes:
+                raise Conflict(" ".join(str(message) for message in error.messages)) from error
+            raise
+
+
 class VersionedUpdateMixin:
     """A PATCH that changes a record through its service, against the version the client read.
 

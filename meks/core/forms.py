@@ -34,6 +34,18 @@ class VersionedModelForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name not in {"version", "reason"}}
 
 
+def add_service_error(form: forms.Form, error: Any) -> None:
+    """Put a service's refusal (a ``ValidationError``) on the field it names, else at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+        return
+    for item in error.error_list:
+        form.add_error(None, item)
+
+
 def paginate(request, queryset, per_page: int = 50, count: int | None = None):
     """The requested page of ``queryset`` (the last page when the number is too high).
 
