@@ -6,10 +6,10 @@ financing applications of the published projects. Organizations only: never the 
 project, an application or a decision.
 
 The whole portfolio's OC4IDS package is written as a stream: the package's head (``uri``,
-``publishedDate``, ``version``, ``publisher``), then each project's record in turn from a chunked iterator
-(``CHUNK_SIZE`` projects per chunk, with their related rows prefetched per chunk, so the number of
-queries grows by a constant per chunk and memory holds one chunk at a time), then the tail. The CSV files
-stream in the same way, row by row, UTF-8 with a byte order mark so spreadsheet programs read them as UTF-8.
+``publishedDate``, ``version``, ``publisher``), then the records, a chunk at a time (``CHUNK_SIZE``
+projects per chunk, read as plain rows with their related rows fetched per chunk, so the number of queries
+grows by a constant per chunk and memory holds one chunk at a time), then the tail. The CSV files stream
+in the same way, row by row, UTF-8 with a byte order mark so spreadsheet programs read them as UTF-8.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
@@ -34,12 +33,13 @@ from meks.portfolio.models import Project
 from meks.portfolio.rating import compute_rating
 from meks.territory.models import Region
 
-from .oc4ids import OC4IDS_VERSION, PUBLISHER, attach_publication_related, project_record, publication_queryset
+from . import ocds
+from .oc4ids import OC4IDS_VERSION, PUBLISHER, publication_queryset, record_chunks
 
 #: Applications, drafts, projects under selection, rejected and cancelled ones are not published.
 PRIVATE_STATUSES = tuple(status for status in ProjectStatus if status not in PUBLIC_STATUSES)
-#: Projects per chunk of the streamed package and CSV (one round of prefetch queries per chunk).
-CHUNK_SIZE = 500
+#: Projects per chunk of the streamed package and CSV (one round of related-row queries per chunk).
+CHUNK_SIZE = 2000
 BOM = "\ufeff"
 
 
@@ -88,10 +88,6 @@ def project_state(project: Project) -> FeedState:
 # --- OC4IDS -------------------------------------------------------------------------------------------------
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def package_head(*, uri: str, published: dt.datetime | None) -> dict[str, Any]:
     """The package's fields other than ``projects`` (``published`` defaults to now)."""
     return {
@@ -104,16 +100,33 @@ def package_head(*, uri: str, published: dt.datetime | None) -> dict[str, Any]:
 
 def stream_project_package(projects: QuerySet[Project], *, uri: str, published: dt.datetime | None,
                            chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
-    """The OC4IDS project package of ``projects`` as pieces of JSON text: head, one record each, tail."""
-    head = _dumps({**package_head(uri=uri, published=published), "projects": []})
+    """The OC4IDS project package of ``projects`` as pieces of JSON text: head, one piece per chunk, tail.
+
+    One encoder serves the whole stream. Each record is encoded as soon as it is built and only its text
+    is kept until the chunk is written: a record's dicts die young, so the garbage collector never has to
+    walk a chunk's worth of them (building the chunk's records first and encoding them together is about
+    twice as slow).
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    head = encoder.encode({**package_head(uri=uri, published=published), "projects": []})
     assert head.endswith("[]}")
     yield head[:-2]
     separator = ""
-    rows = projects.select_related("region", "settlement", "owner", "direction").iterator(chunk_size=chunk_size)
-    while chunk := list(islice(rows, chunk_size)):
-        for project in attach_publication_related(chunk):
-            yield separator + _dumps(project_record(project))
-            separator = ","
+    for records in record_chunks(projects, chunk_size=chunk_size):
+        yield separator + ",".join(map(encoder.encode, records))
+        separator = ","
+    yield "]}"
+
+
+def stream_release_package(tenders: QuerySet, *, uri: str) -> Iterator[str]:
+    """The OCDS release package of ``tenders`` (an ``ocds.publication_queryset``) as pieces of JSON text."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    head = encoder.encode({**ocds.package_head(uri=uri), "releases": []})
+    yield head[:-2]
+    separator = ""
+    for release in ocds.release_chunks(tenders):
+        yield separator + encoder.encode(release)
+        separator = ","
     yield "]}"
 
 

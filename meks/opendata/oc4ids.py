@@ -19,19 +19,25 @@ What a record holds:
   (amount approved, lender, channel type, concessional when the rate is subsidised, rate, term);
 - ``parties``: the owner (``buyer``; an akimat owner is also the ``publicAuthority``), every lender
   (``funder``) and budget administrator named as a source (``funder``, ``sourceParty``).
+
+Records are built from plain rows (``values()``), never from model instances: ``record_chunks`` reads the
+projects in chunks and fetches each chunk's financing plans and approved applications in one query each, so
+the whole portfolio's package costs three queries per chunk and holds one chunk in memory at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from functools import lru_cache
+from itertools import islice
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from meks.accounts.models import Organization
 from meks.finance.choices import APPROVED_STATUSES, LenderKind
 from meks.finance.models import FinancingApplication, FinancingPlan
 from meks.portfolio.choices import OC4IDS_STATUS
@@ -40,6 +46,8 @@ from meks.portfolio.models import Project
 OC4IDS_VERSION = "0.9"
 ID_PREFIX = "oc4ids-meks-"
 CURRENCY = "KZT"
+#: Projects per chunk of ``record_chunks`` (one round of related-row queries per chunk).
+CHUNK_SIZE = 2000
 #: The OC4IDS sector of each direction of the national project (directions not listed give none).
 SECTOR_OF_DIRECTION = {"heat": "energy", "power": "energy", "water": "waterAndWaste", "sewerage": "waterAndWaste"}
 #: The OC4IDS financing arrangement type and financing party type of each lender kind.
@@ -51,6 +59,23 @@ FINANCE_TYPE = {
     LenderKind.NONE: (None, "other"),
 }
 PUBLISHER = {"name": "Проектный офис национального проекта «Модернизация энергетического и коммунального секторов»"}
+
+#: What a record needs of a project's row and the rows it points to.
+PROJECT_VALUES = (
+    "pk", "code", "title_ru", "description", "status", "project_type", "cost_estimate", "planned_start",
+    "planned_end", "updated_at", "settlement_id", "region__kato", "region__name_ru", "settlement__kato",
+    "settlement__name_ru", "owner_id", "owner__kind", "owner__bin", "owner__name_ru", "direction__code",
+)
+PLAN_VALUES = (
+    "pk", "project_id", "year", "amount", "source_id", "source__name_ru", "budget_line_id",
+    "budget_line__administrator_code", "budget_line__programme_code", "budget_line__subprogramme_code",
+    "budget_line__administrator_id", "budget_line__administrator__bin", "budget_line__administrator__name_ru",
+)
+APPLICATION_VALUES = (
+    "project_id", "number", "channel_id", "channel__name_ru", "channel__lender_kind", "channel__rate_subsidised",
+    "lender_id", "lender__bin", "lender__name_ru", "rate", "term_months", "decision__body", "decision__number",
+    "decision__date", "decision__round", "decision__amount_approved",
+)
 
 
 def project_ocid(project: Project) -> str:
@@ -69,7 +94,7 @@ def _approved_queryset() -> QuerySet:
 
 
 def publication_queryset(queryset: QuerySet | None = None) -> QuerySet:
-    """Projects with everything their records need fetched in a constant number of queries."""
+    """Projects with their financing plans and approved applications prefetched (for their change stamps)."""
     queryset = queryset if queryset is not None else Project.objects.all()
     return queryset.select_related("region", "settlement", "owner", "direction").prefetch_related(
         Prefetch("financing_plans", queryset=_plans_queryset(), to_attr="published_plans"),
@@ -77,23 +102,34 @@ def publication_queryset(queryset: QuerySet | None = None) -> QuerySet:
     )
 
 
-def attach_publication_related(projects: list[Project]) -> list[Project]:
-    """Fetch what the records of ``projects`` need beyond their own row, in two queries, and attach it.
+def _related_rows(project_ids: Sequence[int]) -> tuple[dict[int, list[tuple]], dict[int, list[tuple]]]:
+    """The financing plans and approved applications of ``project_ids``, grouped by project (two queries)."""
+    plans: dict[int, list[tuple]] = defaultdict(list)
+    for row in (FinancingPlan.objects.filter(project_id__in=project_ids).order_by("year", "source__order", "pk")
+                .values_list(*PLAN_VALUES)):
+        plans[row[1]].append(row)
+    applications: dict[int, list[tuple]] = defaultdict(list)
+    for row in (FinancingApplication.objects.filter(project_id__in=project_ids, status__in=APPROVED_STATUSES)
+                .order_by("pk").values_list(*APPLICATION_VALUES)):
+        applications[row[0]].append(row)
+    return plans, applications
 
-    The same as ``publication_queryset``'s prefetches, for a batch of projects already fetched with
-    ``select_related("region", "settlement", "owner", "direction")`` (a chunk of a streamed export).
+
+def record_chunks(projects: QuerySet[Project], *,
+                  chunk_size: int = CHUNK_SIZE) -> Iterator[Iterator[dict[str, Any]]]:
+    """The records of ``projects`` (in the queryset's order), ``chunk_size`` at a time (two queries a chunk).
+
+    Each chunk is itself an iterator that builds its records one at a time, so a consumer that encodes each
+    record as it comes (the streamed feed) lets it die young instead of holding the chunk's records.
     """
-    ids = [project.pk for project in projects]
-    plans: dict[int, list[FinancingPlan]] = {pk: [] for pk in ids}
-    for plan in _plans_queryset().filter(project_id__in=ids):
-        plans[plan.project_id].append(plan)
-    approved: dict[int, list[FinancingApplication]] = {pk: [] for pk in ids}
-    for application in _approved_queryset().filter(project_id__in=ids):
-        approved[application.project_id].append(application)
-    for project in projects:
-        project.published_plans = plans[project.pk]
-        project.approved_applications = approved[project.pk]
-    return projects
+    rows = projects.select_related(None).prefetch_related(None).values_list(*PROJECT_VALUES).iterator(
+        chunk_size=chunk_size)
+    # records are dated in the platform's zone whatever zone a request activated; looked up once because
+    # timezone.localtime() asks a thread-local for the active zone on every call
+    zone = timezone.get_default_timezone()
+    while chunk := list(islice(rows, chunk_size)):
+        plans, applications = _related_rows([row[0] for row in chunk])
+        yield (_record(row, plans.get(row[0], ()), applications.get(row[0], ()), zone) for row in chunk)
 
 
 def _number(amount: Decimal) -> int | float:
@@ -105,8 +141,11 @@ def _value(amount: Decimal) -> dict[str, Any]:
     return {"amount": _number(amount), "currency": CURRENCY}
 
 
+@lru_cache(maxsize=4096)
 def _datetime(day: dt.date) -> str:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min)).isoformat()
+    """Midnight of ``day`` in the platform's zone (Asia/Almaty), ISO 8601."""
+    # the same few hundred dates recur across a whole portfolio: each is localized once
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone()).isoformat()
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -120,81 +159,58 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-def _party_id(organization: Organization) -> str:
-    return f"KZ-BIN-{organization.bin}" if organization.bin else f"meks-org-{organization.pk}"
+def _party_id(pk: int, bin_: str) -> str:
+    return f"KZ-BIN-{bin_}" if bin_ else f"meks-org-{pk}"
 
 
-class _Parties:
+class Parties:
     """The record's parties, each organization once with the union of its roles."""
 
     def __init__(self) -> None:
         self.entries: dict[str, dict[str, Any]] = {}
 
-    def add(self, organization: Organization, *roles: str) -> dict[str, str]:
-        party_id = _party_id(organization)
+    def add(self, pk: int, bin_: str, name: str, *roles: str) -> dict[str, str]:
+        """Add the organization (its key, BIN and Russian name) with ``roles``; return its reference."""
+        party_id = _party_id(pk, bin_)
         entry = self.entries.get(party_id)
         if entry is None:
-            entry = {"id": party_id, "name": organization.name_ru, "roles": []}
-            if organization.bin:
-                entry["identifier"] = {"scheme": "KZ-BIN", "id": organization.bin, "legalName": organization.name_ru}
+            entry = {"id": party_id, "name": name, "roles": []}
+            if bin_:
+                entry["identifier"] = {"scheme": "KZ-BIN", "id": bin_, "legalName": name}
             self.entries[party_id] = entry
         for role in roles:
             if role not in entry["roles"]:
                 entry["roles"].append(role)
-        return {"id": party_id, "name": organization.name_ru}
+        return {"id": party_id, "name": name}
 
     def as_list(self) -> list[dict[str, Any]]:
         return list(self.entries.values())
 
 
-def _locations(project: Project) -> list[dict[str, Any]]:
-    region = project.region
-    locations = [{
-        "id": f"region-{region.kato}", "description": region.name_ru,
-        "gazetteer": {"scheme": "KATO", "identifiers": [region.kato]},
-    }]
-    if project.settlement_id:
-        settlement = project.settlement
-        locations.append({
-            "id": f"settlement-{settlement.kato}", "description": settlement.name_ru,
-            "gazetteer": {"scheme": "KATO", "identifiers": [settlement.kato]},
-        })
-    return locations
+def _location(kind: str, kato: str, name: str) -> dict[str, Any]:
+    return {"id": f"{kind}-{kato}", "description": name, "gazetteer": {"scheme": "KATO", "identifiers": [kato]}}
 
 
-def _applications(project: Project) -> list[FinancingApplication]:
-    approved = getattr(project, "approved_applications", None)
-    if approved is None:
-        approved = list(project.financing_applications.filter(status__in=APPROVED_STATUSES)
-                        .select_related("channel", "lender", "decision").order_by("pk"))
-    return approved
-
-
-def _plans(project: Project) -> list[FinancingPlan]:
-    plans = getattr(project, "published_plans", None)
-    if plans is None:
-        plans = list(project.financing_plans.select_related("source", "budget_line__administrator")
-                     .order_by("year", "source__order", "pk"))
-    return plans
-
-
-def _breakdowns(project: Project, parties: _Parties, lenders: dict[int, Organization]) -> list[dict[str, Any]]:
+def _breakdowns(plans: Iterable[tuple], parties: Parties,
+                lenders: dict[int, tuple[int, str, str]]) -> list[dict[str, Any]]:
     entries = []
-    for plan in _plans(project):
+    for (pk, _project, year, amount, source_id, source_name, line_id, administrator_code, programme_code,
+         subprogramme_code, administrator_id, administrator_bin, administrator_name) in plans:
         entry: dict[str, Any] = {
-            "id": f"plan-{plan.pk}",
-            "description": f"{plan.source.name_ru}, {plan.year}",
-            "amount": _value(plan.amount),
-            "period": {"startDate": _datetime(dt.date(plan.year, 1, 1)), "endDate": _datetime(dt.date(plan.year, 12, 31))},
+            "id": f"plan-{pk}",
+            "description": f"{source_name}, {year}",
+            "amount": _value(amount),
+            "period": {"startDate": _datetime(dt.date(year, 1, 1)), "endDate": _datetime(dt.date(year, 12, 31))},
         }
-        line = plan.budget_line
-        if line is not None:
-            codes = "-".join(part for part in (line.administrator_code, line.programme_code, line.subprogramme_code)
-                             if part)
+        source = None
+        if line_id is not None:
+            codes = "-".join(part for part in (administrator_code, programme_code, subprogramme_code) if part)
             entry["description"] += f"; бюджетная программа {codes}"
-        source = (line.administrator if line is not None else None) or lenders.get(plan.source_id)
+            if administrator_id is not None:
+                source = (administrator_id, administrator_bin, administrator_name)
+        source = source or lenders.get(source_id)
         if source is not None:
-            entry["sourceParty"] = parties.add(source, "funder", "sourceParty")
+            entry["sourceParty"] = parties.add(*source, "funder", "sourceParty")
         entries.append(entry)
     if not entries:
         return []
@@ -202,69 +218,76 @@ def _breakdowns(project: Project, parties: _Parties, lenders: dict[int, Organiza
              "budgetBreakdown": entries}]
 
 
-def _finance(applications: list[FinancingApplication], parties: _Parties) -> list[dict[str, Any]]:
+def _finance(applications: Iterable[tuple], parties: Parties) -> list[dict[str, Any]]:
     entries = []
-    for application in applications:
-        decision = application.decision
-        channel = application.channel
-        arrangement, party_type = FINANCE_TYPE.get(channel.lender_kind, (None, "other"))
+    for (_project, number, _channel, channel_name, lender_kind, rate_subsidised, lender_id, lender_bin,
+         lender_name, rate, term_months, body, decision_number, decided_on, decision_round,
+         amount_approved) in applications:
+        arrangement, party_type = FINANCE_TYPE.get(lender_kind, (None, "other"))
         entry: dict[str, Any] = {
-            "id": application.number,
-            "title": channel.name_ru,
-            "description": f"{decision.body}: решение № {decision.number} от {decision.date:%d.%m.%Y}, "
-                           f"раунд финансирования {decision.round}",
-            "value": _value(decision.amount_approved),
+            "id": number,
+            "title": channel_name,
+            "description": f"{body}: решение № {decision_number} от {decided_on:%d.%m.%Y}, "
+                           f"раунд финансирования {decision_round}",
+            "value": _value(amount_approved),
             "financingPartyType": party_type,
-            "source": channel.name_ru,
-            "concessional": channel.rate_subsidised,
+            "source": channel_name,
+            "concessional": rate_subsidised,
         }
         if arrangement:
             entry["type"] = arrangement
             entry["assetClass"] = ["debt"]
-        if application.lender_id:
-            entry["financingParty"] = parties.add(application.lender, "funder")
-        if application.rate is not None:
-            entry["interestRate"] = {"margin": float(application.rate / 100), "fixed": True}
-        if application.term_months:
-            entry["period"] = {"startDate": _datetime(decision.date),
-                               "endDate": _datetime(_add_months(decision.date, application.term_months)),
-                               "durationInDays": (_add_months(decision.date, application.term_months) - decision.date).days}
+        if lender_id:
+            entry["financingParty"] = parties.add(lender_id, lender_bin, lender_name, "funder")
+        if rate is not None:
+            entry["interestRate"] = {"margin": float(rate / 100), "fixed": True}
+        if term_months:
+            ends_on = _add_months(decided_on, term_months)
+            entry["period"] = {"startDate": _datetime(decided_on), "endDate": _datetime(ends_on),
+                               "durationInDays": (ends_on - decided_on).days}
         entries.append(entry)
     return entries
 
 
-def project_record(project: Project) -> dict[str, Any]:
-    """The OC4IDS 0.9.4 record of ``project`` with its budget breakdown and financing (see the module)."""
-    parties = _Parties()
-    owner_roles = ("buyer", "publicAuthority") if project.owner.kind == "akimat" else ("buyer",)
-    owner = parties.add(project.owner, *owner_roles)
-    applications = _applications(project)
-    lenders = {application.channel_id: application.lender for application in applications if application.lender_id}
+def _record(project: tuple, plans: Iterable[tuple], applications: Sequence[tuple],
+            zone: dt.tzinfo) -> dict[str, Any]:
+    """The record of one project's row (``PROJECT_VALUES``) with its plans' and approved applications' rows."""
+    (_pk, code, title, description, status, project_type, cost_estimate, planned_start, planned_end, updated_at,
+     settlement_id, region_kato, region_name, settlement_kato, settlement_name, owner_id, owner_kind, owner_bin,
+     owner_name, direction_code) = project
+    parties = Parties()
+    akimat = owner_kind == "akimat"
+    owner = parties.add(owner_id, owner_bin, owner_name, *(("buyer", "publicAuthority") if akimat else ("buyer",)))
+    # the lender of each channel the project is financed through (row: project, number, channel, ...)
+    lenders = {row[2]: (row[6], row[7], row[8]) for row in applications if row[6]}
+    locations = [_location("region", region_kato, region_name)]
+    if settlement_id:
+        locations.append(_location("settlement", settlement_kato, settlement_name))
     record: dict[str, Any] = {
-        "id": project_ocid(project),
-        "updated": timezone.localtime(project.updated_at).isoformat(),
+        "id": ID_PREFIX + code,
+        "updated": updated_at.astimezone(zone).isoformat(),
         "language": "ru",
-        "title": project.title_ru,
-        "status": OC4IDS_STATUS[project.status],
-        "type": project.project_type,
-        "locations": _locations(project),
-        "budget": {"amount": _value(project.cost_estimate)},
+        "title": title,
+        "status": OC4IDS_STATUS[status],
+        "type": project_type,
+        "locations": locations,
+        "budget": {"amount": _value(cost_estimate)},
     }
-    if project.description:
-        record["description"] = project.description
-    if project.owner.kind == "akimat":
+    if description:
+        record["description"] = description
+    if akimat:
         record["publicAuthority"] = owner
-    sector = SECTOR_OF_DIRECTION.get(project.direction.code)
+    sector = SECTOR_OF_DIRECTION.get(direction_code)
     if sector:
         record["sector"] = [sector]
-    if project.planned_start or project.planned_end:
+    if planned_start or planned_end:
         period = {}
-        if project.planned_start:
-            period["startDate"] = _datetime(project.planned_start)
-        if project.planned_end:
-            period["endDate"] = _datetime(project.planned_end)
+        if planned_start:
+            period["startDate"] = _datetime(planned_start)
+        if planned_end:
+            period["endDate"] = _datetime(planned_end)
         record["period"] = period
-    breakdowns = _breakdowns(project, parties, lenders)
+    breakdowns = _breakdowns(plans, parties, lenders)
     if breakdowns:
         record["budget"]["budgetBreakdowns"] = breakdowns
     finance = _finance(applications, parties)
@@ -274,17 +297,30 @@ def project_record(project: Project) -> dict[str, Any]:
     return record
 
 
-def project_package(projects: Iterable[Project], *, uri: str, published: dt.datetime | None = None,
-                    publisher: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An OC4IDS project package of the records of ``projects`` (pass ``publication_queryset(...)``).
+def project_record(project: Project) -> dict[str, Any]:
+    """The OC4IDS 0.9.4 record of ``project`` with its budget breakdown and financing (see the module)."""
+    return next(next(record_chunks(Project.objects.filter(pk=project.pk))))
+
+
+def project_package(projects: QuerySet[Project] | Iterable[Project], *, uri: str,
+                    published: dt.datetime | None = None, publisher: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An OC4IDS project package of the records of ``projects`` (a queryset, or projects in the order given).
 
     ``published`` defaults to the latest change among the projects (or now when there are none), so the
     same data gives the same package.
     """
-    projects = list(projects)
-    records = [project_record(project) for project in projects]
+    if isinstance(projects, QuerySet):
+        queryset = projects
+        order = None
+    else:
+        order = {project.pk: index for index, project in enumerate(projects)}
+        queryset = Project.objects.filter(pk__in=order).order_by("pk")
     if published is None:
-        published = max((project.updated_at for project in projects), default=timezone.now())
+        published = queryset.order_by().aggregate(latest=Max("updated_at"))["latest"] or timezone.now()
+    records = [record for chunk in record_chunks(queryset) for record in chunk]
+    if order is not None:
+        position = {ID_PREFIX + code: order[pk] for pk, code in queryset.values_list("pk", "code")}
+        records.sort(key=lambda record: position[record["id"]])
     return {
         "uri": uri,
         "publishedDate": timezone.localtime(published).isoformat(),

@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import feeds
+from . import feeds, ocds
 from .oc4ids import project_package
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -62,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     state = feeds.portfolio_state()
     return render(request, "opendata/index.html", {
         "state": state,
+        "example_ocid": ocds.publication_queryset().values_list("ocid", flat=True).first(),
         "project_columns": feeds.PROJECT_COLUMNS,
         "region_columns": feeds.REGION_COLUMNS,
         "financing_columns": feeds.FINANCING_COLUMNS,
@@ -113,3 +114,25 @@ def regions_csv(request: HttpRequest) -> HttpResponse:
 def financing_csv(request: HttpRequest) -> HttpResponse:
     """``financing.csv``: the approved financing applications of the published projects."""
     return _stream(request, feeds.portfolio_state(), feeds.financing_rows(), CSV_TYPE, "financing.csv")
+
+
+@require_safe
+def ocds_releases(request: HttpRequest) -> HttpResponse:
+    """Every public tender's release as one OCDS 1.1.5 release package, streamed."""
+    uri = request.build_absolute_uri()
+    pieces = feeds.stream_release_package(ocds.publication_queryset(), uri=uri)
+    response = StreamingHttpResponse(_encoded(pieces), content_type=JSON_TYPE)
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    return response
+
+
+@require_safe
+def ocds_tender(request: HttpRequest, ocid: str) -> HttpResponse:
+    """One public tender's OCDS 1.1.5 release package."""
+    tender = ocds.publication_queryset().filter(ocid=ocid).first()
+    if tender is None:
+        raise Http404
+    package = ocds.release_package([ocds.tender_release(tender)], uri=request.build_absolute_uri())
+    response = HttpResponse(json.dumps(package, ensure_ascii=False, separators=(",", ":")), content_type=JSON_TYPE)
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    return response

@@ -15,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -27,6 +27,8 @@ from meks.portfolio.choices import PUBLIC_STAGES, PUBLIC_STATUSES, STAGE_OF_STAT
 from meks.portfolio.models import Direction, Milestone, ProgressReport, Project, Target
 from meks.portfolio.rating import compute_rating
 from meks.portfolio.schedule import milestone_lag_expression
+from meks.procurement.choices import PUBLIC_TENDER_STATUSES, AwardStatus, TenderStatus
+from meks.procurement.models import Award, Contract, Lot, Question, Tender
 from meks.territory.models import Region
 
 PAGE_SIZE = 25
@@ -152,3 +154,62 @@ def region_get(*, kato: str) -> Region:
 
 def direction_list() -> QuerySet[Direction]:
     return Direction.objects.order_by("order", "code")
+
+
+# --- procurement ---------------------------------------------------------------------------------------------
+# Public tenders are those past their draft (``PUBLIC_TENDER_STATUSES``). Only what a tender announces is shown:
+# never a bid (sealed until its deadline; the portal shows no bid at all), never who asked a question.
+
+#: The tender list's "open" filter: tenders accepting bids.
+OPEN_TENDERS = "open"
+
+
+def public_tender_list(*, status: str = "") -> QuerySet[Tender]:
+    """Public tenders, newest publication first, each with its project, region, customer and number of lots."""
+    queryset = (Tender.objects.filter(status__in=PUBLIC_TENDER_STATUSES)
+                .select_related("project__region", "customer").annotate(lot_count=Count("lots")))
+    if status == OPEN_TENDERS:
+        queryset = queryset.filter(status=TenderStatus.PUBLISHED)
+    elif status in PUBLIC_TENDER_STATUSES:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-published_at", "-pk")
+
+
+def public_tender_get(*, number: str) -> Tender:
+    """A public tender by its number, or 404 (a draft is not found either)."""
+    try:
+        return (Tender.objects.filter(status__in=PUBLIC_TENDER_STATUSES)
+                .select_related("project__region", "customer").get(number=number))
+    except Tender.DoesNotExist as error:
+        raise Http404 from error
+
+
+def tender_lots(tender: Tender) -> list[Lot]:
+    """The tender's lots with the winner of each awarded one (two queries)."""
+    live = Award.objects.filter(status__in=(AwardStatus.PENDING, AwardStatus.SIGNED)).select_related("contractor")
+    return list(Lot.objects.filter(tender=tender).prefetch_related(Prefetch("awards", queryset=live,
+                                                                            to_attr="live_awards"))
+                .order_by("number"))
+
+
+def tender_questions(tender: Tender) -> list[Question]:
+    """The tender's clarification questions and answers, oldest first; who asked and who answered are left out."""
+    return list(Question.objects.filter(tender=tender).select_related("lot")
+                .only("text", "asked_at", "answer", "answered_at", "lot__number", "tender_id")
+                .order_by("asked_at", "pk"))
+
+
+def project_contracts(project: Project) -> list[Contract]:
+    """The project's contracts: number, contractor (an organization), value, period and status."""
+    return list(Contract.objects.filter(project=project).select_related("contractor", "lot", "tender")
+                .only("number", "value", "signed_value", "start_date", "end_date", "status", "signed_at",
+                      "contractor__name_ru", "contractor__name_kk", "contractor__name_en", "contractor__bin",
+                      "lot__number", "tender__number", "tender__status")
+                .order_by("signed_at", "pk"))
+
+
+def project_tenders(project: Project) -> list[Tender]:
+    """The project's public tenders."""
+    return list(Tender.objects.filter(project=project, status__in=PUBLIC_TENDER_STATUSES)
+                .only("number", "title_ru", "title_kk", "title_en", "status", "published_at", "bid_deadline",
+                      "project_id").order_by("published_at", "pk"))

@@ -3,12 +3,13 @@
 Every page is cached whole per path, query string and language for ``CACHE_SECONDS``: the figures may be that
 old, and nothing on a page depends on who asks. The pages read neither the session nor the CSRF token, so an
 anonymous visitor gets no cookie; the language switch is a plain link that sets the language cookie only.
+Anonymous visitors are answered from the cache before most of the middleware runs
+(``meks.portal.middleware``); the view's own cache serves everyone else.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +28,12 @@ from meks.indicators.charts import zone_colour
 from meks.indicators.choices import Zone
 from meks.portfolio.charts import NO_DATA_COLOUR, colour_for_index, rating_legend
 from meks.portfolio.choices import ProjectStatus
+from meks.procurement.choices import TenderStatus
 from meks.territory.maps import MAP_CREDIT, region_shapes
 
 from . import selectors
+from .caching import CACHE_SECONDS, page_cache_key
 
-CACHE_SECONDS = 300
-CACHE_PREFIX = "portal:page:"
 #: The figures the map can be coloured by.
 MAP_FIGURES = {"readiness": _("Readiness index"), "zone": _("Wear zone"), "investment": _("Investment")}
 #: Colours of the investment bins (billions of tenge, lower bound), darkest first.
@@ -46,8 +47,7 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{get_language()}"
-        key = CACHE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+        key = page_cache_key(request, get_language())
         cached = cache.get(key)
         if cached is not None:
             response = HttpResponse(cached, content_type="text/html; charset=utf-8")
@@ -57,6 +57,8 @@ def public_page(view):
                 cache.set(key, response.content, CACHE_SECONDS)
         response["Cache-Control"] = f"public, max-age={CACHE_SECONDS // 5}"
         response["Content-Language"] = get_language()
+        # the mark lets the middleware keep the whole answer for anonymous visitors of this language
+        response.public_page_language = get_language()
         return response
 
     return require_GET(wrapper)
@@ -71,7 +73,7 @@ def _opendata_url() -> str | None:
 
 def _common() -> dict[str, Any]:
     return {"opendata_url": _opendata_url(), "appeal_url": reverse("appeals_public:form")
-            if _has("appeals_public:form") else "/appeal/"}
+            if _has("appeals_public:form") else "/appeal/", "producers_url": _producers_url()}
 
 
 def _has(name: str) -> bool:
@@ -193,8 +195,45 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project = selectors.public_project_get(code=code)
     context = {**_common(), "project": project, "milestones": selectors.project_schedule(project),
-               "financing": selectors.project_financing(project)}
+               "financing": selectors.project_financing(project), "contracts": selectors.project_contracts(project),
+               "tenders": selectors.project_tenders(project)}
     return render(request, "portal/project_detail.html", context)
+
+
+@public_page
+def tender_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", selectors.OPEN_TENDERS)
+    statuses = [(selectors.OPEN_TENDERS, _("Accepting bids")), ("", _("All"))]
+    statuses += [(value, label) for value, label in TenderStatus.choices
+                 if value in selectors.PUBLIC_TENDER_STATUSES and value != TenderStatus.PUBLISHED]
+    if status not in dict(statuses):
+        status = selectors.OPEN_TENDERS
+    tenders = selectors.public_tender_list(status=status)
+    context = {**_common(), "page": paginate(request, tenders, per_page=selectors.PAGE_SIZE), "statuses": statuses,
+               "selected": status, "filter_qs": urlencode({"status": status})}
+    return render(request, "portal/tender_list.html", context)
+
+
+@public_page
+def tender_detail(request: HttpRequest, number: str) -> HttpResponse:
+    tender = selectors.public_tender_get(number=number)
+    context = {**_common(), "tender": tender, "lots": selectors.tender_lots(tender),
+               "questions": selectors.tender_questions(tender), "ocds_url": _ocds_url(tender)}
+    return render(request, "portal/tender_detail.html", context)
+
+
+def _producers_url() -> str | None:
+    try:
+        return reverse("producers:product_list")
+    except NoReverseMatch:
+        return None
+
+
+def _ocds_url(tender) -> str | None:
+    try:
+        return reverse("opendata:ocds_tender", args=[tender.ocid])
+    except NoReverseMatch:
+        return None
 
 
 @require_GET

@@ -9,3 +9,13 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+from meks.procurement.tests.conftest import (  # noqa: E402, F401  (fixtures used by test_tenders)
+    contractors,
+    make_project,
+    make_tender,
+    media_in_tmp,
+    published_tender,
+    users,
+)
