@@ -175,18 +175,28 @@ def history_tables() -> Iterable[str]:
             yield model._meta.db_table
 
 
+def append_only_tables() -> Iterable[str]:
+    """The history tables and the tables of the append-only logs (``is_append_only_log`` models)."""
+    from django.apps import apps
+
+    yield from history_tables()
+    for model in apps.get_models():
+        if getattr(model, "is_append_only_log", False):
+            yield model._meta.db_table
+
+
 def install_append_only_guards(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
-    """Create, idempotently, a trigger on each history table that refuses UPDATE of a history row.
+    """Create, idempotently, a trigger on each append-only table that refuses UPDATE of a row.
 
     Deleting history is not offered anywhere in the platform; the guard on UPDATE makes sure no code
-    path rewrites what was recorded.
+    path rewrites what was recorded, in the history tables and in the append-only logs alike.
     """
     from django.db import connections
 
     conn = connections[using] if using else connection
     existing = set(conn.introspection.table_names())
     with conn.cursor() as cursor:
-        for table in history_tables():
+        for table in append_only_tables():
             if table not in existing:
                 continue
             trigger = f"{table}_append_only"
