@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ContractorStatus(models.TextChoices):
@@ -63,7 +64,7 @@ class TenderStatus(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
     STANDSTILL = "standstill", _("Standstill period")
     CONTRACT_SIGNED = "contract_signed", _("Contract signed")
-    COMPLETE = "complete", _("Complete")
+    COMPLETE = "complete", pgettext_lazy("tender status", "Complete")
     SUSPENDED = "suspended", _("Suspended by the review body")
     CANCELLED = "cancelled", _("Cancelled")
     UNSUCCESSFUL = "unsuccessful", _("Unsuccessful")
@@ -138,7 +139,7 @@ class ContractStatus(models.TextChoices):
     """Where a contract is."""
 
     ACTIVE = "active", _("In force")
-    COMPLETE = "complete", _("Complete")
+    COMPLETE = "complete", pgettext_lazy("contract status", "Complete")
     TERMINATED = "terminated", _("Terminated")
 
 
