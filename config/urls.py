@@ -34,6 +34,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler404 = "meks.api.errors.not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

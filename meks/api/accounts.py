@@ -45,6 +45,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
         help_text=_("KATO code of the region the organization belongs to; null for national bodies."),
     )
     member_count = serializers.IntegerField(read_only=True, help_text=_("Number of users who belong to the organization."))
+    # Declared so that the schema admits the empty string an organization without an e-mail carries
+    # (a read-only field built from the model would lose ``allow_blank``).
+    email = serializers.EmailField(read_only=True, allow_blank=True, help_text=_("Contact e-mail; empty when none."))
 
     class Meta:
         model = Organization
@@ -60,7 +63,6 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "bin": {"help_text": _("Business identification number: 12 digits with a control digit.")},
             "address": {"help_text": _("Postal address.")},
             "phone": {"help_text": _("Contact phone.")},
-            "email": {"help_text": _("Contact e-mail.")},
             "is_active": {"help_text": _("False once the organization no longer works on the platform.")},
             "version": {"help_text": _("Version of the record: send it back with a change (optimistic locking).")},
             "updated_at": {"help_text": _("When the record was last changed.")},

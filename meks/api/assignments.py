@@ -117,7 +117,11 @@ class NamedChoiceField(serializers.ChoiceField):
 class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
     target_class = NamedChoiceField
 
-    def get_name(self) -> str:
+    def get_name(self) -> str | None:
+        # The named component lists the choices only; a field that may also be blank or null is described
+        # inline, so that its schema admits "" or null as the answers really carry them.
+        if self.target.allow_blank or self.target.allow_null:
+            return None
         return self.target.enum_name
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from meks.territory.choices import SettlementKind
+from meks.territory.choices import SettlementKind, VillageSpecialization
 from meks.territory.models import Region, Settlement
 from meks.territory.selectors import (
     region_get,
@@ -88,6 +88,12 @@ class SettlementSerializer(serializers.ModelSerializer):
         slug_field="kato", read_only=True, allow_null=True,
         help_text=_("KATO code of the settlement's district; null when none."),
     )
+    # Declared so that the schema admits the empty string a town carries (a read-only field built from the
+    # model would lose ``allow_blank``).
+    village_specialization = serializers.ChoiceField(
+        choices=VillageSpecialization.choices, read_only=True, allow_blank=True,
+        help_text=_("What a village's economy rests on; empty for towns."),
+    )
 
     class Meta:
         model = Settlement
@@ -108,7 +114,6 @@ class SettlementSerializer(serializers.ModelSerializer):
             "main_industry_ru": {"help_text": _("The industry a monotown depends on, in Russian.")},
             "main_industry_kk": {"help_text": _("The industry a monotown depends on, in Kazakh.")},
             "main_industry_en": {"help_text": _("The industry a monotown depends on, in English.")},
-            "village_specialization": {"help_text": _("What a village's economy rests on; empty for towns.")},
             "version": {"help_text": _("Version of the record: send it back with a change (optimistic locking).")},
             "updated_at": {"help_text": _("When the record was last changed.")},
         }

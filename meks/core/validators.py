@@ -27,7 +27,8 @@ def control_digit(first_eleven: str) -> int | None:
 
 def business_identification_number_problem(value: str) -> str | None:
     """What is wrong with a BIN or IIN, or ``None`` when it is well formed."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{12}", value):
+    # [0-9], not \d: \d also matches the digits of other scripts, which ``int`` reads but no register issues.
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{12}", value):
         return str(_("must be exactly 12 digits"))
     expected = control_digit(value[:11])
     if expected is None:
@@ -55,5 +56,5 @@ def with_control_digit(first_eleven: str) -> str | None:
 
 def validate_settlement_kato(value: str) -> None:
     """A settlement's KATO code: 9 digits, not all zeros."""
-    if not re.fullmatch(r"\d{9}", value or "") or set(value) == {"0"}:
+    if not re.fullmatch(r"[0-9]{9}", value or "") or set(value) == {"0"}:
         raise ValidationError(_("A KATO code has 9 digits."), code="invalid_kato")

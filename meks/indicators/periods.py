@@ -22,9 +22,9 @@ FIRST_YEAR = 2010
 PLAN_YEARS_AHEAD = 1
 
 _PATTERNS = (
-    (re.compile(r"^(\d{4})$"), PeriodType.YEAR),
-    (re.compile(r"^(\d{4})-?[QqКк]([1-4])$"), PeriodType.QUARTER),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), PeriodType.MONTH),
+    (re.compile(r"^([0-9]{4})$"), PeriodType.YEAR),
+    (re.compile(r"^([0-9]{4})-?[QqКк]([1-4])$"), PeriodType.QUARTER),
+    (re.compile(r"^([0-9]{4})-([0-9]{1,2})$"), PeriodType.MONTH),
 )
 
 
@@ -67,6 +67,8 @@ def parse_period(text: object) -> Period:
         if not match:
             continue
         year = int(match.group(1))
+        if year < 1:  # "0000" matches the pattern, but there is no year 0 in the calendar
+            break
         if period_type == PeriodType.YEAR:
             return Period(period_type, dt.date(year, 1, 1))
         number = int(match.group(2))

@@ -69,6 +69,9 @@ def value_problem(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str |
         return None, _("“%(value)s” is not a number.") % {"value": raw}
     if not value.is_finite():
         return None, _("“%(value)s” is not a number.") % {"value": raw}
+    # By the exponent, before any arithmetic: abs() of "1e999999999" overflows the decimal context.
+    if value and value.adjusted() >= 16:
+        return None, _("The value is too large.")
     rule = UNIT_RULES[indicator.unit]
     unit = indicator.get_unit_display()
     if rule.integer and value != value.to_integral_value():
@@ -77,8 +80,6 @@ def value_problem(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str |
         return None, _("A value in %(unit)s cannot be below %(min)s.") % {"unit": unit, "min": rule.minimum}
     if rule.maximum is not None and value > rule.maximum:
         return None, _("A value in %(unit)s cannot be above %(max)s.") % {"unit": unit, "max": rule.maximum}
-    if abs(value) >= Decimal("1e16"):
-        return None, _("The value is too large.")
     return value.quantize(VALUE_PLACES), None
 
 

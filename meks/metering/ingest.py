@@ -75,7 +75,10 @@ def parse_time(text: str) -> dt.datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 local is before the first representable UTC moment
+        return None
 
 
 def parse_value(text: str) -> int | None:

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -170,7 +171,10 @@ def meter_list(*, user: Any, filters: MeterFilters | None = None, on: dt.date | 
                         "meter_type")
         .annotate(
             verification_overdue=Q(next_verification_on__lt=on),
-            type_not_approved=Q(meter_type__status=TypeStatus.WITHDRAWN) | Q(meter_type__valid_until__lt=on),
+            # A type approved with no end date has a NULL ``valid_until``: compared with ``<`` alone the flag
+            # would come out NULL (neither true nor false) and the meter would drop out of both filters.
+            type_not_approved=Q(meter_type__status=TypeStatus.WITHDRAWN)
+            | Q(meter_type__valid_until__isnull=False, meter_type__valid_until__lt=on),
             last_reading_at=Subquery(latest.values("taken_at")[:1]),
             last_value=Subquery(latest.values("value")[:1]),
         )
@@ -353,7 +357,10 @@ def _visible_meters_sql(user: Any, extra: Q | None = None) -> tuple[str, list[An
     meters = Meter.objects.filter(building_visibility(user, "building__"))
     if extra is not None:
         meters = meters.filter(extra)
-    sql, params = meters.values("id").query.get_compiler(using=meters.db).as_sql()
+    try:
+        sql, params = meters.values("id").query.get_compiler(using=meters.db).as_sql()
+    except EmptyResultSet:  # a user who may see no meter at all (a bank, a contractor): a query of none
+        return f"SELECT id FROM {Meter._meta.db_table} WHERE 1 = 0", []
     return sql, list(params)
 
 

@@ -44,7 +44,9 @@ REPORTING_STATUSES = (ProjectStatus.IMPLEMENTATION, ProjectStatus.CONTRACTOR_DET
 YES_WORDS = {"yes", "y", "true", "1", "да", "иә", "ия"}
 NO_WORDS = {"no", "n", "false", "0", "нет", "жоқ"}
 NUMERIC_KINDS = {L.DECIMAL, L.INTEGER, L.DATE, L.MONTH}
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+MONTH_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+#: Digits before the decimal point of the widest amount the portfolio stores (20 digits, 2 decimals).
+MAX_WHOLE_DIGITS = 18
 #: Width of the codes that Excel may turn into numbers and strip of leading zeros.
 CODE_WIDTH = {L.REGION: 2, L.SETTLEMENT: 9, L.OWNER: 12}
 
@@ -175,6 +177,10 @@ def _as_decimal(value: Any) -> Decimal:
         raise CellError(_("“%(value)s” is not a number.") % {"value": _shown(value)})
     if not number.is_finite():
         raise CellError(_("“%(value)s” is not a number.") % {"value": _shown(value)})
+    # Refused here, before anything converts it: "1e999999999" is a finite Decimal whose int() would take
+    # hours to compute.
+    if number and number.adjusted() >= MAX_WHOLE_DIGITS:
+        raise CellError(_("“%(value)s” is too large.") % {"value": _shown(value)})
     return number
 
 
@@ -209,7 +215,7 @@ def _as_month(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value.replace(day=1)
     match = MONTH_PATTERN.match(_as_text(value))
-    if match and 1 <= int(match.group(2)) <= 12:
+    if match and int(match.group(1)) >= 1 and 1 <= int(match.group(2)) <= 12:
         return dt.date(int(match.group(1)), int(match.group(2)), 1)
     raise CellError(_("“%(value)s” is not a month: write it as YYYY-MM.") % {"value": _shown(value)})
 
