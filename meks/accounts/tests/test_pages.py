@@ -56,6 +56,15 @@ for _username in ("office", "akimat.karaganda", "utility", "bank"):
 # Water and heat metering: the national bodies, akimats and utilities.
 for _username in ("office", "akimat.karaganda", "utility"):
     NAVIGATION[_username] = NAVIGATION[_username] | {"metering"}
+# Procurement: the customer side, the national bodies and the contractors.
+for _username in ("office", "akimat.karaganda", "utility", "contractor"):
+    NAVIGATION[_username] = NAVIGATION[_username] | {"procurement"}
+# The project office briefing: the national bodies and the akimats.
+for _username in ("office", "akimat.karaganda"):
+    NAVIGATION[_username] = NAVIGATION[_username] | {"briefing"}
+# The domestic producer catalogue is public: every signed-in role has it in the menu.
+for _username in NAVIGATION:
+    NAVIGATION[_username] = NAVIGATION[_username] | {"producers"}
 
 
 @pytest.mark.parametrize("username", sorted(NAVIGATION))
