@@ -392,9 +392,7 @@ class TenderCreateSerializer(TenderFieldsSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            from meks.procurement.views import tenderable_projects
-
-            self.fields["project"].queryset = tenderable_projects(request.user)
+            self.fields["project"].queryset = selectors.tenderable_projects(user=request.user)
 
 
 class TenderChangeSerializer(TenderFieldsSerializer):

@@ -7,17 +7,20 @@ history, exactly as ``bid_submit`` and ``qualification_record`` would write them
 
 - 40 contractors: the demo ``contractor`` account's company and 39 others; 34 verified, 3 pending, 3
   suspended; 3 verified ones are on the register of unreliable suppliers (and never bid);
-- a tender for each of the 130 projects at contractor determination, published on the day of the project's
-  "tender published" milestone (so the days from confirmation to publication, and the tenders late against
-  the 30-day target, follow from the portfolio), spread over published / bids opened / evaluation /
-  awarded / standstill as far as the dates allow; three of them are re-tenders of a tender that drew too
+- a tender for each of the 130 projects at contractor determination. Most are published within the 30-day
+  target from the project's confirmation (its status change to "confirmed"); about a fifth are late, the
+  weaker regions of the readiness rating (Mangystau, Ulytau) more often; the project's "tender published"
+  milestone carries the publication day. Eight are still drafts past the milestone's planned date (the
+  milestone not done). The published ones are spread over published / bids opened / evaluation /
+  awarded / standstill as far as the dates allow; some are re-tenders of a tender that drew too
   few bids; a fifth have a clarification question, four a complaint (one still suspending its tender);
-- for the 34 projects in implementation, a tender awarded and a contract signed on the day of the
+- for the 34 projects in implementation, a tender (published as above) awarded and a contract signed on the day of the
   project's "contract signed" milestone (entered after the fact: the project is held at contractor
   determination while its tender is prepared and published), with payments against its progress reports and a few amendments,
   one of them beyond the 10 % limit.
 
-DEMO ASSUMPTIONS: the contractors, their names and shares of local content, the prices (82–102 % of the
+DEMO ASSUMPTIONS: the days from confirmation to publication (6–29 on time; 35–110 late, with a chance of
+lateness from 6 % in the best region to about a third in the weakest), the contractors, their names and shares of local content, the prices (82–102 % of the
 estimate), the number of bids, the timeline lengths, the questions, complaints and amendments.
 """
 
@@ -33,12 +36,14 @@ from simple_history.utils import bulk_create_with_history
 from meks.accounts.models import Organization, User
 from meks.core.validators import with_control_digit
 from meks.portfolio.choices import MilestoneKind, ProjectStatus
-from meks.portfolio.models import Project
+from meks.portfolio.models import Milestone, Project, StatusChange
 from meks.procurement import services
 from meks.procurement.choices import BidStatus
 from meks.procurement.models import Bid, Contractor, QualificationCheck, Tender
 from meks.procurement.sealing import BidContent, seal_bid, seal_digest
 from meks.territory.models import Region
+
+from .portfolio import REGION_QUALITY
 
 MILLION = Decimal("1000000")
 CONTRACTOR_COUNT = 40
@@ -52,6 +57,9 @@ NAMES = [
     ("СарыаркаСтрой", "Сарыарқа Құрылыс", "Saryarka Stroy"), ("ЕртісГидроСтрой", "Ертіс Гидро Құрылыс", "Ertis HydroStroy"),
     ("КаспийИнфраСтрой", "Каспий Инфра Құрылыс", "Caspian InfraStroy"), ("АстанаТеплоМонтаж", "Астана Жылу Монтаж", "Astana TeploMontazh"),
 ]
+#: Projects at contractor determination whose tender is still a draft: every sixteenth, from the twelfth.
+DRAFT_EVERY, DRAFT_FROM = 16, 11
+ON_TIME_DAYS, LATE_DAYS = (6, 29), (35, 110)
 QUESTIONS = [
     ("Допускается ли применение труб в ППУ-изоляции отечественного производства?", "Да, при соответствии ГОСТ 30732."),
     ("Предусмотрен ли аванс по договору?", "Аванс не предусмотрен; оплата по актам выполненных работ."),
@@ -77,6 +85,36 @@ class _Builder:
         self.bidders: list[Contractor] = []
         self.domestic: dict[int, Decimal] = {}  # contractor pk -> its usual local-content share
         self.contract_number = 0
+        self.confirmed = dict(StatusChange.objects.filter(to_status=ProjectStatus.CONFIRMED)
+                              .order_by("project_id", "changed_at").values_list("project_id", "changed_at"))
+
+    # -- publication dates ----------------------------------------------------------------------------
+
+    def publication(self, project: Project) -> dt.datetime:
+        """The day the project's tender is published: within the target from its confirmation, or late.
+
+        Lateness is likelier where the region's delivery is weaker (the portfolio's region quality). The
+        project's "tender published" milestone is set to the same day (the portfolio demo dated it from the
+        schedule alone), so the tender, the milestone and the briefing agree.
+        """
+        quality = REGION_QUALITY.get(project.region.kato, 0.55)
+        late = self.rng.random() < 0.05 + 0.3 * (1 - quality)
+        days = self.rng.randint(*(LATE_DAYS if late else ON_TIME_DAYS))
+        confirmed = self.confirmed.get(project.pk) or self.now - dt.timedelta(days=days + 10)
+        day = min(timezone.localtime(confirmed).date() + dt.timedelta(days=days), self.now.date() - dt.timedelta(days=1))
+        self.set_tender_milestone(project, day)
+        return _at(day)
+
+    @staticmethod
+    def set_tender_milestone(project: Project, day: dt.date | None) -> None:
+        # A plain update, like the project's held status below: the schedule's history is the portfolio's.
+        Milestone.objects.filter(project=project, kind=MilestoneKind.TENDER_PUBLISHED).update(actual_date=day)
+
+    def draft(self, project: Project) -> Tender:
+        """A tender still in preparation past the planned publication day: the milestone is not done."""
+        self.set_tender_milestone(project, None)
+        deadline = self.now + dt.timedelta(days=self.rng.randint(35, 50))
+        return self.create(project, self.now - dt.timedelta(days=1), deadline)
 
     # -- the registry ---------------------------------------------------------------------------------
 
@@ -226,8 +264,7 @@ class _Builder:
 
     def run(self, project: Project, stage: str) -> Tender | None:
         """Take a tender of ``project`` as far as ``stage`` allows by the dates; returns it."""
-        milestone = project.milestones.get(kind=MilestoneKind.TENDER_PUBLISHED)
-        published = _at(milestone.actual_date or self.now.date() - dt.timedelta(days=10))
+        published = self.publication(project)
         deadline = published + dt.timedelta(days=self.rng.randint(20, 30))
         if stage != "published" and deadline + dt.timedelta(days=2) > self.now:
             stage = "published"
@@ -271,11 +308,12 @@ class _Builder:
 
     def contract(self, project: Project, amend: str | None) -> None:
         signed_day = project.milestones.get(kind=MilestoneKind.CONTRACT_SIGNED).actual_date
-        published_day = project.milestones.get(kind=MilestoneKind.TENDER_PUBLISHED).actual_date
         signed = _at(signed_day, 15)
         award_at = signed - dt.timedelta(days=25)  # ten working days of standstill, holidays included
-        published = _at(published_day) if published_day and _at(published_day) < award_at - dt.timedelta(days=25) \
-            else award_at - dt.timedelta(days=40)
+        published = self.publication(project)
+        if published >= award_at - dt.timedelta(days=25):  # the schedule leaves no room: publish before the award
+            published = award_at - dt.timedelta(days=40)
+            self.set_tender_milestone(project, published.date())
         deadline = published + (award_at - published) * 0.6
         manager = self.customer(project)
         # The portfolio demo has already moved the project on; its tender is entered after the fact, with the
@@ -378,6 +416,9 @@ def build_procurement(*, rng: random.Random) -> None:
     projects = Project.objects.select_related("region", "direction", "responsible", "owner").order_by("code")
     determination = list(projects.filter(status=ProjectStatus.CONTRACTOR_DETERMINATION))
     for index, project in enumerate(determination):
+        if index % DRAFT_EVERY == DRAFT_FROM:
+            builder.draft(project)
+            continue
         stage = "retender" if index % 43 == 7 else rng.choice(STAGES)
         builder.run(project, stage)
     amendments = {0: "over_limit", 3: "duration", 6: "value", 9: "scope", 12: "duration"}

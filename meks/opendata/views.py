@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import feeds, ocds
@@ -118,7 +119,19 @@ def financing_csv(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def ocds_releases(request: HttpRequest) -> HttpResponse:
-    """Every public tender's release as one OCDS 1.1.5 release package, streamed."""
+    """Every public tender's release as one OCDS 1.1.5 release package, streamed.
+
+    The standard asks a package to hold at least one release, so before the first tender is published there
+    is no package to publish: the answer is a 404 whose JSON body says why (an empty package would be
+    invalid, and a harvester reads "not found" as "nothing yet").
+    """
+    if not ocds.publication_queryset().exists():
+        body = {"detail": _("No tender has been published yet. An OCDS release package must hold at least one "
+                            "release, so this list is published from the first public tender on."),
+                "releases": 0}
+        response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type=JSON_TYPE, status=404)
+        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+        return response
     uri = request.build_absolute_uri()
     pieces = feeds.stream_release_package(ocds.publication_queryset(), uri=uri)
     response = StreamingHttpResponse(_encoded(pieces), content_type=JSON_TYPE)

@@ -43,11 +43,13 @@ from django.utils import timezone
 
 from meks.core.access import Role, get_visible_or_404, scope_of
 from meks.core.money import TengeField
+from meks.portfolio.models import Project
 
 from .choices import (
     LIVE_BID_STATUSES,
     PUBLIC_TENDER_STATUSES,
     TENDER_PIPELINE,
+    TENDERABLE_PROJECT_STATUSES,
     AwardStatus,
     BidStatus,
     ContractorStatus,
@@ -107,6 +109,22 @@ def _late_expression() -> Case:
         When(published_at__isnull=True, project_confirmed_at__lt=deadline, then=Value(True)),
         default=Value(False), output_field=BooleanField(),
     )
+
+
+def tenderable_projects(*, user: Any) -> QuerySet[Project]:
+    """The projects ``user`` may prepare a tender for, by code, with their region.
+
+    A project is tenderable while confirmed or at contractor determination; its customer side (the owner
+    utility, the akimat of its region) and the project office of its region prepare the tender, the rule
+    ``services.tender_create`` enforces.
+    """
+    scope = scope_of(user)
+    # An empty Q (every region) would vanish when OR-ed below, so "everything" is spelled out.
+    allowed = scope.region_filter("region_id", Role.PROJECT_OFFICE, Role.AKIMAT) or Q(pk__isnull=False)
+    if scope.has_role(Role.UTILITY) and scope.organization_id:
+        allowed |= Q(owner_id=scope.organization_id)
+    return (Project.objects.filter(allowed, status__in=TENDERABLE_PROJECT_STATUSES)
+            .select_related("region").order_by("code"))
 
 
 def tender_queryset(*, user: Any) -> QuerySet[Tender]:

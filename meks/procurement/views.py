@@ -23,11 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from meks.core.access import Role, get_visible_or_404, scope_of
+from meks.core.access import get_visible_or_404, scope_of
 from meks.core.audit import history_entries
 from meks.core.forms import add_service_error, paginate
 from meks.core.xlsx import Sheet, workbook_response
-from meks.portfolio.models import Project
 from meks.portfolio.selectors import is_portfolio_reader
 from meks.territory.selectors import region_choices
 
@@ -35,7 +34,6 @@ from . import selectors, services
 from .choices import (
     LIVE_BID_STATUSES,
     OPEN_COMPLAINT_STATUSES,
-    TENDERABLE_PROJECT_STATUSES,
     AwardStatus,
     BidStatus,
     ComplaintStatus,
@@ -111,16 +109,6 @@ def form_errors(request: HttpRequest, form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
-def tenderable_projects(user: Any) -> QuerySet[Project]:
-    """Projects ``user`` may prepare a tender for: the customer side or the project office, in a tenderable status."""
-    scope = scope_of(user)
-    allowed = scope.region_filter("region_id", Role.PROJECT_OFFICE, Role.AKIMAT)
-    if scope.has_role(Role.UTILITY) and scope.organization_id:
-        allowed |= Q(owner_id=scope.organization_id)
-    return (Project.objects.filter(allowed, status__in=TENDERABLE_PROJECT_STATUSES)
-            .select_related("region").order_by("code"))
-
-
 def status_label(status: str) -> str:
     return str(TenderStatus(status).label) if status in TenderStatus.values else status
 
@@ -172,7 +160,7 @@ def _list_context(request: HttpRequest, filters: TenderFilters) -> dict[str, Any
         "methods": TenderMethod.choices,
         "regions": region_choices(user=request.user) or _all_regions(request.user),
         "target_days": publication_target_days(),
-        "can_create": tenderable_projects(request.user).exists(),
+        "can_create": selectors.tenderable_projects(user=request.user).exists(),
     }
 
 
@@ -354,7 +342,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tender_create(request: HttpRequest) -> HttpResponse:
     require_signed_in_role(request)
-    projects = tenderable_projects(request.user)
+    projects = selectors.tenderable_projects(user=request.user)
     if not projects.exists():
         raise Http404
     initial = {}

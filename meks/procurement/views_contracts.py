@@ -26,7 +26,7 @@ from .charts import bar_chart, dashboard_summary, drill_url, producer_totals, wi
 from .choices import ContractStatus, TenderStatus, amendment_limit_percent, domestic_preference_table
 from .forms import AmendmentForm, PaymentForm, ReasonForm
 from .models import Contract
-from .views import post_form, require_signed_in_role, service_call, tenderable_projects
+from .views import post_form, require_signed_in_role, service_call
 
 SORTS = {"signed": ("signed_at", "pk"), "-signed": ("-signed_at", "-pk"), "value": ("value", "pk"),
          "-value": ("-value", "-pk"), "number": ("number",)}
@@ -196,6 +196,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "local": with_urls(summary["local_content"], "procurement:contract_list"),
         "producers": producer_totals(),
         "preference_steps": [{"share": share, "discount": discount} for share, discount in domestic_preference_table()],
-        "can_create": tenderable_projects(request.user).exists(),
+        "can_create": selectors.tenderable_projects(user=request.user).exists(),
     }
     return render(request, "procurement/dashboard.html", context)

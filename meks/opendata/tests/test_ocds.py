@@ -99,8 +99,25 @@ def test_drafts_are_not_published_and_unknown_tenders_answer_404(users, make_ten
     client = Client()
     assert client.get(reverse("opendata:ocds_tender", args=[tender.ocid])).status_code == 404
     assert client.get(reverse("opendata:ocds_tender", args=["ocds-meks01-NO-SUCH"])).status_code == 404
+
+
+def test_with_no_public_tender_the_list_is_not_found_with_its_reason_and_never_an_invalid_package(
+        users, make_tender, published_tender):
+    """OCDS requires a package to hold at least one release: an empty list is a 404 that says why."""
+    make_tender()  # a draft only
+    client = Client()
+    response = client.get(reverse("opendata:ocds_releases"))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    answer = json.loads(response.content)
+    assert answer["releases"] == 0 and "OCDS" in answer["detail"]  # the reason, in the visitor's language
+    # The package it would otherwise have been is indeed invalid against the schema.
+    assert release_package_errors(ocds.release_package([], uri="https://example.kz/r.json"))
+    # From the first public tender on, the list is a valid package.
+    tender = published_tender()
     package, _text = _package(client, reverse("opendata:ocds_releases"))
-    assert package["releases"] == []
+    assert [release["ocid"] for release in package["releases"]] == [tender.ocid]
+    assert release_package_errors(package) == []
 
 
 @pytest.mark.django_db

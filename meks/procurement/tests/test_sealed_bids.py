@@ -89,7 +89,7 @@ def page_urls(tender, bids) -> list[str]:
     documents = BidDocument.objects.filter(bid__lot__tender=tender)
     contractors = {bid.contractor_id for bid in bids.values()}
     return [
-        reverse("procurement:dashboard"), reverse("procurement:tender_list"),
+        "/", reverse("procurement:dashboard"), reverse("procurement:tender_list"),
         reverse("procurement:tender_list") + "?status=published", reverse("procurement:tender_export"),
         reverse("procurement:tender_detail", args=[tender.pk]),
         reverse("procurement:contractor_list"), reverse("procurement:contractor_export"),
@@ -142,6 +142,7 @@ def test_no_role_reads_a_sealed_bid_anywhere_before_the_deadline(users, sealed, 
     # The checks looked at real pages: each signed-in role opened the tender, the office every back-office page.
     detail = reverse("procurement:tender_detail", args=[tender.pk])
     assert all(answered[(username, detail)] == 200 for username in ROLES if username)
+    assert all(answered[(username, "/")] == 200 for username in ROLES if username)
     assert all(answered[("office", url)] == 200 for url in admin_urls(tender, bids))
     documents = [url for url in urls if "/documents/" in url]
     assert len(documents) == 2

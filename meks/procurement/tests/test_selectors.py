@@ -117,3 +117,26 @@ def test_the_tender_list_costs_a_constant_number_of_queries(users, landscape, pu
         rows = list(selectors.tender_list(user=users["office"]))
     assert len(rows) == 6
     assert len(more) == len(few)
+
+
+def test_tenderable_projects_follow_the_rule_of_tender_create(users, make_project, make_tender):
+    """Each user's tenderable projects are exactly those ``tender_create`` lets them tender, by code."""
+    from meks.core.errors import ServiceError
+    from meks.portfolio.models import Project
+
+    karaganda, mangystau, closed = make_project(), make_project(region="47"), make_project()
+    Project.objects.filter(pk=closed.pk).update(status="implementation")  # past tendering
+    expected = {"utility": [karaganda], "akimat.karaganda": [karaganda], "akimat.mangystau": [mangystau],
+                "office": [karaganda, mangystau], "ministry": [], "techoperator": [], "contractor": []}
+    for username, projects in expected.items():
+        found = selectors.tenderable_projects(user=users[username])
+        assert [p.code for p in found] == [p.code for p in projects], username
+        for project in (karaganda, mangystau):
+            try:
+                services.tender_create(actor=users[username], project=project, title_ru="Т", lots=[
+                    {"title_ru": "Лот", "category": "heat_networks", "estimated_value": "1000000"}])
+                allowed = True
+            except ServiceError:
+                allowed = False
+            assert allowed == (project in projects), (username, project.code)
+    assert selectors.tenderable_projects(user=AnonymousUser()).count() == 0
