@@ -22,7 +22,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 #: A Redis database of the fault tests' own; only this one is ever flushed.
-FAULT_REDIS = "redis://127.0.0.1:6379/9"
+# A Redis database of the fault tests' own (CI gives each of its two side-by-side suites another one).
+FAULT_REDIS = os.environ.get("MEKS_FAULT_REDIS_URL", "redis://127.0.0.1:6379/9")
 #: The name the platform's database sessions carry, so that the test can find and kill exactly those.
 APPLICATION_NAME = "meks-fault-web"
 

@@ -41,9 +41,14 @@ def require_chromium() -> str:
     return path
 
 
-def require_redis(url: str = "redis://127.0.0.1:6379/15") -> str:
-    """A Redis server must answer at ``url``; returns the URL."""
+def require_redis(url: str | None = None) -> str:
+    """A Redis server must answer at ``url`` (``MEKS_TEST_REDIS_URL``, database 15 by default); returns the URL.
+
+    CI runs the SQLite and PostgreSQL suites side by side, each with a Redis database of its own.
+    """
     import redis
+
+    url = url or os.environ.get("MEKS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
