@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def api(user=None) -> APIClient:
-    client = APIClient()
+    # English messages: a forced authentication skips the middleware that applies the user's language.
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         user.language = "en"
         user.save(update_fields=["language"])
