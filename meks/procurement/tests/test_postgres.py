@@ -31,7 +31,7 @@ def test_two_submissions_at_once_make_one_bid(users, contractors, published_tend
                                 lot=Lot.objects.get(pk=lot.pk), price=price, local_content_share="10", at=BIDDING)
             outcomes.append("submitted")
         except ServiceError as error:
-            outcomes.append("refused" if "already have a bid" in str(error) else str(error))
+            outcomes.append("refused" if error.code == "duplicate" else str(error))
         finally:
             connection.close()
 
