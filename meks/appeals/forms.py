@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meks.accounts.choices import OrganizationKind
 from meks.accounts.models import Organization, User
+from meks.core.forms import add_service_error  # noqa: F401  (used here and by the views)
 from meks.core.i18n import localized_field_name
 from meks.portfolio.selectors import PortfolioFilters, project_list
 from meks.territory.models import Region
@@ -25,19 +26,6 @@ FORWARD_KINDS = (OrganizationKind.PROJECT_OFFICE, OrganizationKind.MINISTRY, Org
                  OrganizationKind.AKIMAT, OrganizationKind.UTILITY, OrganizationKind.FINANCIAL_OPERATOR)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".odt", ".xlsx", ".jpg", ".jpeg", ".png")
-
-
-def add_service_error(form: forms.Form, error: ValidationError, fields_by_code: dict[str, str] | None = None) -> None:
-    """Put a service's refusal on the form: on the field its code points to, else at the top of the form."""
-    fields_by_code = fields_by_code or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(name if name in form.fields else None, item)
-        return
-    for item in error.error_list:
-        target = fields_by_code.get(item.code or "")
-        form.add_error(target if target in form.fields else None, item)
 
 
 class CategoryField(forms.ModelChoiceField):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from meks.accounts.models import Organization, User
 from meks.accounts.selectors import organization_choices
 from meks.core.access import Role, scope_of
+from meks.core.forms import add_service_error  # noqa: F401  (used here and by the views)
 from meks.core.i18n import localized_field_name
 from meks.portfolio.models import Project
 from meks.portfolio.selectors import project_visibility
@@ -23,20 +24,6 @@ from .models import Assignment, Meeting
 from .selectors import assignment_visibility
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_error(form: forms.Form, error: ValidationError, fields_by_code: dict[str, str] | None = None) -> None:
-    """Put a service's refusal on the form: on the field its code points to, else at the top of the form."""
-    fields_by_code = fields_by_code or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-        return
-    for item in error.error_list:
-        target = fields_by_code.get(item.code or "")
-        form.add_error(target if target in form.fields else None, item)
 
 
 def executor_choices(*, user: Any) -> list[tuple[int, str]]:
@@ -176,4 +163,3 @@ class ReportDecisionForm(forms.Form):
 class ExtensionDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
-

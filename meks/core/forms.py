@@ -34,8 +34,13 @@ class VersionedModelForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name not in {"version", "reason"}}
 
 
-def add_service_error(form: forms.Form, error: Any) -> None:
-    """Put a service's refusal (a ``ValidationError``) on the field it names, else at the top of the form."""
+def add_service_error(form: forms.Form, error: Any, fields_by_code: dict[str, str] | None = None) -> None:
+    """Put a service's refusal (a ``ValidationError``) on the form.
+
+    An error naming fields goes on those fields; any other goes on the field its code points to in
+    ``fields_by_code``, else at the top of the form.
+    """
+    fields_by_code = fields_by_code or {}
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             target = name if name in form.fields else None
@@ -43,7 +48,8 @@ def add_service_error(form: forms.Form, error: Any) -> None:
                 form.add_error(target, item)
         return
     for item in error.error_list:
-        form.add_error(None, item)
+        target = fields_by_code.get(item.code or "")
+        form.add_error(target if target in form.fields else None, item)
 
 
 def paginate(request, queryset, per_page: int = 50, count: int | None = None):

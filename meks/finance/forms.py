@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from meks.accounts.models import Organization
+from meks.core.forms import add_service_error  # noqa: F401  (used here and by the views)
 from meks.portfolio.models import Project
 
 from .choices import DOCUMENTS
@@ -16,18 +16,6 @@ from .models import FinancingChannel, Tranche
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AMOUNT_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"})
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal on the field it names, else at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-        return
-    for item in error.error_list:
-        form.add_error(None, item)
 
 
 class ProjectChoiceField(forms.ModelChoiceField):

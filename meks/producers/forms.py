@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meks.core.forms import VersionedModelForm
+from meks.core.forms import (
+    VersionedModelForm,
+    add_service_error,  # noqa: F401  (used here and by the views)
+)
 
 from .models import OriginCertificate, Producer, Product
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal on the field it names, else at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(name if name in form.fields else None, item)
-        return
-    for item in error.error_list:
-        form.add_error(None, item)
 
 
 class ProducerForm(VersionedModelForm):
